@@ -1,0 +1,65 @@
+using Pipeline.Imaging;
+
+namespace Pipeline.Data;
+
+/// <summary>Identity of a sample in a run, from which reproducible random streams are derived.</summary>
+/// <param name="Index">Position of the item in its data list.</param>
+/// <param name="Description">What a user recognises the sample by (usually the image path).</param>
+/// <param name="Seed">The run seed.</param>
+/// <param name="Epoch">The epoch (0 outside training).</param>
+public sealed record SampleInfo(int Index, string Description, long Seed = 0, int Epoch = 0);
+
+/// <summary>A sample on its way through a transform chain: named fields (<c>image</c>, <c>label</c>, <c>model</c>, user fields) holding images or scalars.</summary>
+/// <remarks>The context owns the images it holds: replacing or removing a field, or disposing the context, disposes the old image.</remarks>
+public sealed class TransformContext : IDisposable
+{
+    private readonly Dictionary<string, object> _fields = new(StringComparer.Ordinal);
+
+    /// <summary>Creates an empty context for one sample.</summary>
+    public TransformContext(SampleInfo sample) => Sample = sample;
+
+    /// <summary>The sample this context carries.</summary>
+    public SampleInfo Sample { get; }
+
+    /// <summary>Field names currently set.</summary>
+    public IReadOnlyCollection<string> Fields => _fields.Keys;
+
+    /// <summary>True when the field is set.</summary>
+    public bool Has(string field) => _fields.ContainsKey(field);
+
+    /// <summary>The raw value of a field, or null.</summary>
+    public object? Get(string field) => _fields.GetValueOrDefault(field);
+
+    /// <summary>The image in a field.</summary>
+    /// <exception cref="SampleFieldException">The field is absent or holds no image; the message names the field, the transform and the sample.</exception>
+    public MedicalImage GetImage(string field, string requestedBy) =>
+        _fields.TryGetValue(field, out var v) && v is MedicalImage image
+            ? image
+            : throw new SampleFieldException(
+                v is null
+                    ? $"{requestedBy} needs field '{field}', which sample {Sample.Index} ({Sample.Description}) does not have; fields present: {string.Join(", ", _fields.Keys.Order())}"
+                    : $"{requestedBy} needs an image in field '{field}', but sample {Sample.Index} ({Sample.Description}) holds a {v.GetType().Name} there");
+
+    /// <summary>Sets a field, disposing the image it held before (unless it is the same object).</summary>
+    public void Set(string field, object value)
+    {
+        if (_fields.TryGetValue(field, out var old) && !ReferenceEquals(old, value) && old is IDisposable d) d.Dispose();
+        _fields[field] = value;
+    }
+
+    /// <summary>Removes a field and disposes its image.</summary>
+    public void Remove(string field)
+    {
+        if (_fields.Remove(field, out var old) && old is IDisposable d) d.Dispose();
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        foreach (var v in _fields.Values.Distinct()) (v as IDisposable)?.Dispose();
+        _fields.Clear();
+    }
+}
+
+/// <summary>A transform asked for a field the sample does not have (or of another type).</summary>
+public sealed class SampleFieldException(string message) : Exception(message);

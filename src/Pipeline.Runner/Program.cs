@@ -1,0 +1,3 @@
+using Pipeline.Runner;
+
+return await MmarCli.RunAsync(args);
