@@ -1,14 +1,38 @@
 using System.CommandLine;
+using Pipeline.Runner.Commands;
 
 namespace Pipeline.Runner;
 
 /// <summary>The <c>mmar</c> command line: builds the command tree and runs it.</summary>
 public static class MmarCli
 {
+    /// <summary>The root command with every subcommand.</summary>
+    public static RootCommand Build() =>
+        new("mmar: train, validate, infer and check Clara-style MMARs (Medical Model ARchives).")
+        {
+            CheckCommand.Create(),
+            ListCommand.Create(),
+            SchemaCommand.Create(),
+            InfoCommand.Create(),
+            ConvertCommand.Create(),
+            BenchCommand.Create(),
+        };
+
     /// <summary>Parses <paramref name="args"/> and runs the chosen command; returns the process exit code.</summary>
-    public static Task<int> RunAsync(string[] args)
+    public static Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null)
     {
-        var root = new RootCommand("mmar: train, validate, infer and check Clara-style MMARs (Medical Model ARchives).");
-        return root.Parse(args).InvokeAsync();
+        var config = new InvocationConfiguration();
+        if (output is not null) config.Output = output;
+        if (error is not null) config.Error = error;
+        var parse = Build().Parse(args);
+        if (parse.Errors.Count > 0 && !args.Contains("--help") && !args.Contains("-h"))
+        {
+            // A command-line mistake is a config-level mistake: exit 2, as check does for a bad MMAR.
+            var err = config.Error;
+            foreach (var e in parse.Errors) err.WriteLine($"error: {e.Message}");
+            err.WriteLine("Run 'mmar --help' (or 'mmar COMMAND --help') for usage.");
+            return Task.FromResult(ExitCodes.ConfigError);
+        }
+        return parse.InvokeAsync(config);
     }
 }

@@ -21,6 +21,12 @@ public sealed class TransformContext : IDisposable
     /// <summary>The sample this context carries.</summary>
     public SampleInfo Sample { get; }
 
+    /// <summary>Position in its chain of the transform now running; set by the chain so each transform gets its own random stream.</summary>
+    public int Position { get; set; }
+
+    /// <summary>The random stream of the running transform for this sample: the same (seed, epoch, sample, position) always gives the same draws.</summary>
+    public SampleRandom CreateRandom() => new(Sample, Position);
+
     /// <summary>Field names currently set.</summary>
     public IReadOnlyCollection<string> Fields => _fields.Keys;
 

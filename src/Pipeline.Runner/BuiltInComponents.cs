@@ -1,0 +1,13 @@
+using System.Reflection;
+
+namespace Pipeline.Runner;
+
+/// <summary>The assemblies whose components ship with the runner.</summary>
+public static class BuiltInComponents
+{
+    /// <summary>Every built-in component assembly.</summary>
+    public static IReadOnlyList<Assembly> Assemblies { get; } =
+    [
+        typeof(Transforms.Intensity.ScaleIntensityRange).Assembly,
+    ];
+}

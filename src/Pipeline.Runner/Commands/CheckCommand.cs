@@ -1,0 +1,113 @@
+using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
+using Pipeline.Configuration;
+using Pipeline.Configuration.Binding;
+using Pipeline.Configuration.Documents;
+using Pipeline.Configuration.Plugins;
+using Pipeline.Configuration.Registry;
+using Pipeline.Runner.Console;
+
+namespace Pipeline.Runner.Commands;
+
+/// <summary><c>mmar check</c>: resolves and constructs every component of an MMAR's configs without running anything.</summary>
+public static class CheckCommand
+{
+    private static readonly string[] DefaultConfigs = [MmarLoadOptions.DefaultConfigFile, "config/config_validation.json"];
+
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var options = new MmarOptions();
+        var command = new Command("check", "Parse, substitute and resolve an MMAR's config and construct every component without running anything; exit 0, or print every problem and exit 2.");
+        options.AddTo(command);
+        command.SetAction(parse =>
+        {
+            var output = parse.InvocationConfiguration.Output;
+            var error = parse.InvocationConfiguration.Error;
+            return UserErrors.Run(error, () => Run(
+                parse.GetValue(options.Mmar)!, parse.GetValue(options.Config), parse.GetValue(options.Environment)!,
+                parse.GetValue(options.Set) ?? [], parse.GetValue(options.Plugins) ?? [], output, error));
+        });
+        return command;
+    }
+
+    /// <summary>Checks the MMAR; returns the exit code.</summary>
+    public static int Run(string mmar, string? config, string environment, IReadOnlyList<string> set,
+        IReadOnlyList<string> pluginDirs, TextWriter output, TextWriter error)
+    {
+        var problems = new ConfigProblems();
+        if (!Directory.Exists(mmar))
+        {
+            problems.Error(mmar, "", "the MMAR folder does not exist");
+            ProblemPrinter.Print(error, problems.Items);
+            return ExitCodes.ConfigError;
+        }
+
+        var configs = config is not null
+            ? [config]
+            : DefaultConfigs.Where(c => File.Exists(Path.Combine(mmar, c))).ToList();
+        if (configs.Count == 0)
+            problems.Error(mmar, "", $"no config found: expected {string.Join(" or ", DefaultConfigs)}, or name one with -c");
+
+        var plugins = PluginCatalog.LoadForMmar(mmar, pluginDirs, problems);
+        var componentCount = 0;
+        foreach (var file in configs)
+            componentCount += CheckConfig(new MmarLoadOptions { MmarRoot = mmar, ConfigFile = file, EnvironmentFile = environment, Set = set },
+                plugins, problems, output);
+
+        ProblemPrinter.Print(error, problems.Items);
+        if (problems.HasErrors) return ExitCodes.ConfigError;
+        var warnings = problems.Items.Count(p => p.IsWarning);
+        output.WriteLine($"OK: {mmar}: {configs.Count} config(s), {componentCount} component(s) constructed" +
+                         (warnings > 0 ? $", {warnings} warning(s)." : "."));
+        return ExitCodes.Success;
+    }
+
+    private static int CheckConfig(MmarLoadOptions options, IReadOnlyList<System.Reflection.Assembly> plugins, ConfigProblems problems, TextWriter output)
+    {
+        var loaded = MmarLoader.Read(options);
+        problems.AddRange(loaded.Problems.Items);
+        if (loaded.Config is not { } config) return 0;
+
+        using var services = PipelineServices.Build(BuiltInComponents.Assemblies, plugins, s => s.AddSingleton(config.Paths));
+        var factory = services.GetRequiredService<ComponentFactory>();
+        output.WriteLine($"{Path.GetRelativePath(config.MmarRoot, config.File)} ({config.Kind.ToString().ToLowerInvariant()} config)");
+        var constructed = 0;
+        foreach (var section in config.Sections)
+        {
+            var names = new List<string>();
+            foreach (var spec in section.Specs)
+            {
+                if (spec.Disabled)
+                {
+                    names.Add($"{spec.DisplayName} (disabled)");
+                    continue;
+                }
+                var component = factory.Create(spec, problems);
+                if (component is null) continue;
+                constructed++;
+                names.Add(spec.Alias is null ? spec.DisplayName : $"{spec.DisplayName}#{spec.Alias}");
+                (component as IDisposable)?.Dispose();
+            }
+            output.WriteLine($"  {section.JsonPath}: {string.Join(", ", names)}");
+        }
+        CheckDatalists(config, problems, output);
+        return constructed;
+    }
+
+    private static void CheckDatalists(MmarConfig config, ConfigProblems problems, TextWriter output)
+    {
+        if (config.Paths.DatasetJson is not { } datalist) return;
+        var dataRoot = config.Paths.DataRoot ?? config.MmarRoot;
+        var keys = config.Kind == ConfigKind.Train
+            ? new[] { "training", "validation" }
+            : [config.Variables.GetString(KnownVariables.DataListKey) ?? config.Globals.GetString(KnownVariables.DataListKey, null) ?? "validation"];
+        var counts = new List<string>();
+        foreach (var key in keys)
+        {
+            var items = Datalist.Load(datalist, dataRoot, key, problems);
+            counts.Add($"{key} {items.Count} item(s)");
+        }
+        output.WriteLine($"  datalist {Path.GetRelativePath(config.MmarRoot, datalist)}: {string.Join(", ", counts)}");
+    }
+}

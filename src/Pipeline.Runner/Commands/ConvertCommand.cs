@@ -1,0 +1,46 @@
+using System.CommandLine;
+using Pipeline.Runner.Console;
+using Pipeline.Transforms.Nifti;
+
+namespace Pipeline.Runner.Commands;
+
+/// <summary><c>mmar convert IN OUT</c>: reads a NIfTI (or Analyze-style pair) and writes it as NIfTI-1, optionally in another datatype.</summary>
+public static class ConvertCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var input = new Argument<string>("input") { Description = "The image to read (.nii, .nii.gz, .hdr/.img)." };
+        var output = new Argument<string>("output") { Description = "The NIfTI-1 file to write (.nii or .nii.gz); written atomically." };
+        var dtype = new Option<string?>("--dtype") { Description = $"Voxel type of the output: {string.Join(", ", Enum.GetNames<NiftiDataType>().Select(n => n.ToLowerInvariant()))} (default: the input's)." };
+        var command = new Command("convert", "Read an image and write it as NIfTI-1 (.nii or .nii.gz), optionally in another datatype.") { input, output, dtype };
+        command.SetAction(parse =>
+        {
+            var error = parse.InvocationConfiguration.Error;
+            return UserErrors.Run(error, () =>
+            {
+                NiftiDataType? type = null;
+                if (parse.GetValue(dtype) is { } text)
+                {
+                    if (!Enum.TryParse<NiftiDataType>(text, ignoreCase: true, out var parsed) || !parsed.IsSupported() || int.TryParse(text, out _))
+                    {
+                        error.WriteLine($"error: --dtype '{text}' is not a datatype; accepted: {string.Join(", ", Enum.GetNames<NiftiDataType>().Select(n => n.ToLowerInvariant()))}");
+                        return ExitCodes.ConfigError;
+                    }
+                    type = parsed;
+                }
+                var outPath = parse.GetValue(output)!;
+                if (!(outPath.EndsWith(".nii", StringComparison.Ordinal) || outPath.EndsWith(".nii.gz", StringComparison.Ordinal)))
+                {
+                    error.WriteLine($"error: {outPath}: the output must end in .nii or .nii.gz");
+                    return ExitCodes.ConfigError;
+                }
+                using var image = NiftiReader.Read(parse.GetValue(input)!);
+                NiftiWriter.Write(image, outPath, type);
+                parse.InvocationConfiguration.Output.WriteLine($"wrote {outPath}: {image}");
+                return ExitCodes.Success;
+            });
+        });
+        return command;
+    }
+}
