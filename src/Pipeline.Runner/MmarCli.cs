@@ -15,6 +15,7 @@ public static class MmarCli
             SchemaCommand.Create(),
             InfoCommand.Create(),
             ConvertCommand.Create(),
+            PreviewCommand.Create(),
             BenchCommand.Create(),
         };
 

@@ -46,12 +46,37 @@ public sealed class TransformContext : IDisposable
                     ? $"{requestedBy} needs field '{field}', which sample {Sample.Index} ({Sample.Description}) does not have; fields present: {string.Join(", ", _fields.Keys.Order())}"
                     : $"{requestedBy} needs an image in field '{field}', but sample {Sample.Index} ({Sample.Description}) holds a {v.GetType().Name} there");
 
-    /// <summary>Sets a field, disposing the image it held before (unless it is the same object).</summary>
+    /// <summary>The images of a field: one for a plain image, every crop for an <see cref="ImageBatch"/>.</summary>
+    /// <exception cref="SampleFieldException">The field is absent or holds neither an image nor a batch.</exception>
+    public IReadOnlyList<MedicalImage> GetImages(string field, string requestedBy) =>
+        _fields.TryGetValue(field, out var v) && v is ImageBatch batch ? batch.Items : [GetImage(field, requestedBy)];
+
+    /// <summary>Sets a field to one image, or to a batch when <paramref name="images"/> has several or the field held a batch.</summary>
+    public void SetImages(string field, IReadOnlyList<MedicalImage> images)
+    {
+        var wasBatch = _fields.TryGetValue(field, out var old) && old is ImageBatch;
+        Set(field, images.Count == 1 && !wasBatch ? images[0] : new ImageBatch(images));
+    }
+
+    /// <summary>Sets a field, disposing the images it held before that the new value does not keep.</summary>
     public void Set(string field, object value)
     {
-        if (_fields.TryGetValue(field, out var old) && !ReferenceEquals(old, value) && old is IDisposable d) d.Dispose();
+        if (_fields.TryGetValue(field, out var old) && !ReferenceEquals(old, value))
+        {
+            var kept = ImagesOf(value).ToHashSet(ReferenceEqualityComparer.Instance);
+            foreach (var image in ImagesOf(old))
+                if (!kept.Contains(image)) image.Dispose();
+            if (old is IDisposable d and not MedicalImage and not ImageBatch) d.Dispose();
+        }
         _fields[field] = value;
     }
+
+    private static IEnumerable<MedicalImage> ImagesOf(object? value) => value switch
+    {
+        MedicalImage image => [image],
+        ImageBatch batch => batch.Items,
+        _ => [],
+    };
 
     /// <summary>Removes a field and disposes its image.</summary>
     public void Remove(string field)
@@ -62,7 +87,9 @@ public sealed class TransformContext : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        foreach (var v in _fields.Values.Distinct()) (v as IDisposable)?.Dispose();
+        var images = _fields.Values.SelectMany(ImagesOf).Distinct(ReferenceEqualityComparer.Instance).Cast<MedicalImage>();
+        foreach (var image in images) image.Dispose();
+        foreach (var v in _fields.Values.Where(v => v is IDisposable and not MedicalImage and not ImageBatch)) ((IDisposable)v).Dispose();
         _fields.Clear();
     }
 }

@@ -73,6 +73,7 @@ public static class CheckCommand
         var factory = services.GetRequiredService<ComponentFactory>();
         output.WriteLine($"{Path.GetRelativePath(config.MmarRoot, config.File)} ({config.Kind.ToString().ToLowerInvariant()} config)");
         var constructed = 0;
+        var components = new Dictionary<string, object>(StringComparer.Ordinal);
         foreach (var section in config.Sections)
         {
             var names = new List<string>();
@@ -86,28 +87,46 @@ public static class CheckCommand
                 var component = factory.Create(spec, problems);
                 if (component is null) continue;
                 constructed++;
+                components[spec.JsonPath] = component;
                 names.Add(spec.Alias is null ? spec.DisplayName : $"{spec.DisplayName}#{spec.Alias}");
-                (component as IDisposable)?.Dispose();
             }
             output.WriteLine($"  {section.JsonPath}: {string.Join(", ", names)}");
         }
-        CheckDatalists(config, problems, output);
+        var fieldsByList = CheckDatalists(config, problems, output);
+        FieldFlowCheck.Run(config, components, section => ChainStartFields(config, section, fieldsByList), problems);
+        foreach (var component in components.Values) (component as IDisposable)?.Dispose();
         return constructed;
     }
 
-    private static void CheckDatalists(MmarConfig config, ConfigProblems problems, TextWriter output)
+    // Training chains start from the items of their own list; evaluation chains from the DATA_LIST_KEY list.
+    private static IReadOnlySet<string>? ChainStartFields(MmarConfig config, string section, IReadOnlyDictionary<string, IReadOnlySet<string>> fieldsByList)
     {
-        if (config.Paths.DatasetJson is not { } datalist) return;
+        var key = config.Kind == ConfigKind.Train
+            ? section.StartsWith("validate", StringComparison.Ordinal) ? "validation" : "training"
+            : DataListKey(config);
+        return fieldsByList.GetValueOrDefault(key);
+    }
+
+    private static string DataListKey(MmarConfig config) =>
+        config.Variables.GetString(KnownVariables.DataListKey) ?? config.Globals.GetString(KnownVariables.DataListKey, null) ?? "validation";
+
+    /// <summary>Loads each list the config uses; returns, per list, the fields every item has.</summary>
+    private static IReadOnlyDictionary<string, IReadOnlySet<string>> CheckDatalists(MmarConfig config, ConfigProblems problems, TextWriter output)
+    {
+        var fields = new Dictionary<string, IReadOnlySet<string>>();
+        if (config.Paths.DatasetJson is not { } datalist) return fields;
         var dataRoot = config.Paths.DataRoot ?? config.MmarRoot;
-        var keys = config.Kind == ConfigKind.Train
-            ? new[] { "training", "validation" }
-            : [config.Variables.GetString(KnownVariables.DataListKey) ?? config.Globals.GetString(KnownVariables.DataListKey, null) ?? "validation"];
+        var keys = config.Kind == ConfigKind.Train ? new[] { "training", "validation" } : [DataListKey(config)];
         var counts = new List<string>();
         foreach (var key in keys)
         {
             var items = Datalist.Load(datalist, dataRoot, key, problems);
             counts.Add($"{key} {items.Count} item(s)");
+            if (items.Count > 0)
+                fields[key] = items.Select(i => i.Files.Keys.Concat(i.ValueFields).ToHashSet(StringComparer.Ordinal))
+                    .Aggregate((a, b) => { a.IntersectWith(b); return a; });
         }
         output.WriteLine($"  datalist {Path.GetRelativePath(config.MmarRoot, datalist)}: {string.Join(", ", counts)}");
+        return fields;
     }
 }

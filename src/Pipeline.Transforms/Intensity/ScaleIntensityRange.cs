@@ -1,5 +1,6 @@
 using Pipeline.Components;
 using Pipeline.Data;
+using Pipeline.Imaging;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -8,7 +9,7 @@ namespace Pipeline.Transforms.Intensity;
 /// <summary>Maps intensities linearly from [a_min, a_max] to [b_min, b_max], optionally clipping to the target range (a CT window).</summary>
 /// <remarks>Numerics follow MONAI's ScaleIntensityRange: <c>(x − a_min) / (a_max − a_min) · (b_max − b_min) + b_min</c>, computed in float32.</remarks>
 [Component(ComponentKind.Transform, "ScaleIntensityRange")]
-public sealed class ScaleIntensityRange : ITransform
+public sealed class ScaleIntensityRange : ITransform, IDeclaresFields
 {
     private readonly string[] _fields;
     private readonly double _aMin, _aMax, _bMin, _bMax;
@@ -34,16 +35,24 @@ public sealed class ScaleIntensityRange : ITransform
     public bool IsDeterministic => true;
 
     /// <inheritdoc />
+    public IReadOnlyList<string> ReadsFields => _fields;
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> WritesFields => _fields;
+
+    /// <inheritdoc />
     public void Apply(TransformContext context)
     {
         foreach (var field in _fields)
-        {
-            var image = context.GetImage(field, nameof(ScaleIntensityRange));
-            using var scope = NewDisposeScope();
-            var scale = (_bMax - _bMin) / (_aMax - _aMin);
-            var result = image.Data.to_type(ScalarType.Float32).sub(_aMin).mul_(scale).add_(_bMin);
-            if (_clip) result = result.clamp_(Math.Min(_bMin, _bMax), Math.Max(_bMin, _bMax));
-            context.Set(field, image.With(result.MoveToOuterDisposeScope()));
-        }
+            context.SetImages(field, context.GetImages(field, nameof(ScaleIntensityRange)).Select(Scale).ToList());
+    }
+
+    private MedicalImage Scale(MedicalImage image)
+    {
+        using var scope = NewDisposeScope();
+        var scale = (_bMax - _bMin) / (_aMax - _aMin);
+        var result = image.Data.to_type(ScalarType.Float32).sub(_aMin).mul_(scale).add_(_bMin);
+        if (_clip) result = result.clamp_(Math.Min(_bMin, _bMax), Math.Max(_bMin, _bMax));
+        return image.With(result.MoveToOuterDisposeScope());
     }
 }

@@ -10,7 +10,7 @@ namespace Pipeline.Transforms.Loading;
 
 /// <summary>Replaces the file path(s) in each field with the NIfTI image they name; a list of files in one field becomes the channels of one image.</summary>
 [Component(ComponentKind.Transform, "LoadNifti")]
-public sealed class LoadNifti : ITransform
+public sealed class LoadNifti : ITransform, IDeclaresFields
 {
     private static readonly Dictionary<string, ScalarType?> DataTypes = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -39,6 +39,12 @@ public sealed class LoadNifti : ITransform
 
     /// <inheritdoc />
     public bool IsDeterministic => true;
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> ReadsFields => _fields;
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> WritesFields => _fields;
 
     /// <inheritdoc />
     public void Apply(TransformContext context)

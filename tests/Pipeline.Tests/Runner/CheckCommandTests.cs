@@ -101,3 +101,32 @@ public sealed class CheckCommandTests
         Assert.That(run.Error, Does.Contain("--bogus"));
     }
 }
+
+public sealed class CheckFieldFlowTests
+{
+    [Test]
+    public void AFieldNoEarlierStepProvidesIsReportedAtTheFieldsArg()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "mmar-flow-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Path.Combine(dir, "config"));
+        try
+        {
+            File.WriteAllText(Path.Combine(dir, "config", "environment.json"), """{ "DATASET_JSON": "config/dataset.json", "DATA_ROOT": "." }""");
+            File.WriteAllText(Path.Combine(dir, "config", "dataset.json"),
+                """{ "training": [ { "image": "a.nii", "label": "b.nii" } ], "validation": [ { "image": "c.nii", "label": "d.nii" } ] }""");
+            File.WriteAllText(Path.Combine(dir, "config", "config_train.json"), """
+            { "train": { "pre_transforms": [
+                { "name": "LoadNifti", "args": { "fields": ["image", "label"] } },
+                { "name": "ScaleIntensityRange", "args": { "fields": "lable", "a_min": 0, "a_max": 1 } } ] } }
+            """);
+            var run = CliRun.Invoke("check", "-m", dir);
+            Assert.That(run.ExitCode, Is.EqualTo(2), run.ToString());
+            Assert.That(run.Error, Does.Contain("train.pre_transforms[1].args.fields: error: field 'lable' is not provided"));
+            Assert.That(run.Error, Does.Contain("did you mean label?"));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+}

@@ -1,0 +1,123 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Pipeline.Components;
+using Pipeline.Configuration;
+using Pipeline.Configuration.Binding;
+using Pipeline.Configuration.Documents;
+using Pipeline.Configuration.Plugins;
+using Pipeline.Configuration.Registry;
+using Pipeline.Data;
+using Pipeline.Imaging;
+using Pipeline.Runner.Console;
+using Pipeline.Runner.Preview;
+using Pipeline.Transforms.Nifti;
+
+namespace Pipeline.Runner.Commands;
+
+/// <summary><c>mmar preview</c>: runs the pre-transform chain on one datalist item and writes what comes out, as NIfTI and as a PNG montage.</summary>
+public static class PreviewCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var options = new MmarOptions();
+        var section = new Option<string>("--section") { Description = "Which chain: train or validate.", DefaultValueFactory = _ => "train" };
+        section.AcceptOnlyFromAmong("train", "validate");
+        var index = new Option<int>("--index") { Description = "Position of the item in its datalist list.", DefaultValueFactory = _ => 0 };
+        var seed = new Option<long?>("--seed") { Description = "Run seed for random transforms (default: determinism.random_seed, else 0)." };
+        var epoch = new Option<int>("--epoch") { Description = "Epoch whose random draws to show.", DefaultValueFactory = _ => 0 };
+        var output = new Option<string>("--output", "-o") { Description = "Folder for the NIfTI files and montage.png.", Required = true };
+        var command = new Command("preview", "Run the pre-transform chain of one datalist item and write every resulting image field (each crop) as NIfTI, plus a PNG montage of middle slices with the label overlaid.")
+            { section, index, seed, epoch, output };
+        options.AddTo(command);
+        command.SetAction(parse => UserErrors.Run(parse.InvocationConfiguration.Error, () => Run(
+            new MmarLoadOptions
+            {
+                MmarRoot = parse.GetValue(options.Mmar)!,
+                ConfigFile = parse.GetValue(options.Config) ?? MmarLoadOptions.DefaultConfigFile,
+                EnvironmentFile = parse.GetValue(options.Environment)!,
+                Set = parse.GetValue(options.Set) ?? [],
+            },
+            parse.GetValue(options.Plugins) ?? [], parse.GetValue(section)!, parse.GetValue(index), parse.GetValue(seed), parse.GetValue(epoch),
+            parse.GetValue(output)!, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error)));
+        return command;
+    }
+
+    /// <summary>Runs the preview; returns the exit code.</summary>
+    public static int Run(MmarLoadOptions load, IReadOnlyList<string> pluginDirs, string section, int index, long? seed, int epoch,
+        string outputDir, TextWriter output, TextWriter error)
+    {
+        var problems = new ConfigProblems();
+        var plugins = PluginCatalog.LoadForMmar(load.MmarRoot, pluginDirs, problems);
+        var loaded = MmarLoader.Read(load);
+        problems.AddRange(loaded.Problems.Items);
+        problems.ThrowIfErrors();
+        var config = loaded.Config!;
+
+        var (chainPath, listKey) = (config.Kind, section) switch
+        {
+            (ConfigKind.Train, "train") => ("train.pre_transforms", "training"),
+            (ConfigKind.Train, _) => ("validate.pre_transforms", "validation"),
+            _ => ("pre_transforms", config.Variables.GetString(KnownVariables.DataListKey) ?? "validation"),
+        };
+        if (config.Paths.DatasetJson is not { } datalist)
+            throw new ConfigException(config.EnvironmentFile, KnownVariables.DatasetJson, "DATASET_JSON is not set, so there is no datalist to take an item from");
+        var items = Datalist.Load(datalist, config.Paths.DataRoot ?? config.MmarRoot, listKey);
+        if (index < 0 || index >= items.Count)
+            throw new ConfigException("", "--index", $"{index} is outside the '{listKey}' list of {datalist}, which has {items.Count} item(s) (0–{items.Count - 1})");
+
+        using var services = PipelineServices.Build(BuiltInComponents.Assemblies, plugins, s => s.AddSingleton(config.Paths));
+        var factory = services.GetRequiredService<ComponentFactory>();
+        var transforms = factory.CreateAll<ITransform>(config.Components(chainPath), problems);
+        problems.ThrowIfErrors();
+
+        var item = items[index];
+        var runSeed = seed ?? config.Globals.Get("determinism")?["random_seed"]?.GetValue<long>() ?? 0;
+        using var context = new TransformContext(new SampleInfo(index, Describe(item), runSeed, epoch));
+        foreach (var (name, field) in item.Files)
+            context.Set(name, field.IsList ? field.Paths : (object)field.Paths[0]);
+        foreach (var name in item.ValueFields)
+            if (item.TryGetValue(name, out var value) && value is not null) context.Set(name, value.DeepClone());
+
+        new TransformChain(transforms).Apply(context);
+
+        Directory.CreateDirectory(outputDir);
+        var written = new List<string>();
+        foreach (var field in context.Fields.Order(StringComparer.Ordinal))
+        {
+            var images = ImagesOf(context.Get(field));
+            for (var i = 0; i < images.Count; i++)
+            {
+                var file = Path.Combine(outputDir, images.Count == 1 && context.Get(field) is MedicalImage ? $"{field}.nii.gz" : $"{field}_crop{i}.nii.gz");
+                NiftiWriter.Write(images[i], file);
+                written.Add($"{Path.GetFileName(file)}: {images[i]}");
+            }
+        }
+        var imageField = context.Fields.Contains("image") ? "image" : context.Fields.FirstOrDefault(f => ImagesOf(context.Get(f)).Count > 0);
+        if (imageField is not null)
+        {
+            var pictures = ImagesOf(context.Get(imageField));
+            var labels = ImagesOf(context.Get("label"));
+            var rows = pictures.Select((p, i) => (p, labels.Count == pictures.Count ? labels[i] : (MedicalImage?)null)).ToList();
+            SliceMontage.Write(Path.Combine(outputDir, "montage.png"), rows);
+            written.Add($"montage.png: {rows.Count} row(s) of middle slices of '{imageField}'" + (labels.Count == pictures.Count ? " with 'label' overlaid" : ""));
+        }
+
+        foreach (var transform in transforms) (transform as IDisposable)?.Dispose();
+        output.WriteLine($"{chainPath} on {listKey}[{index}] ({context.Sample.Description}), seed {runSeed}, epoch {epoch}:");
+        foreach (var line in written) output.WriteLine($"  {line}");
+        ProblemPrinter.Print(error, problems.Items);
+        return ExitCodes.Success;
+    }
+
+    private static string Describe(DatalistItem item) =>
+        item.Files.TryGetValue("image", out var image) ? string.Join(", ", image.Paths) : item.JsonPath;
+
+    private static IReadOnlyList<MedicalImage> ImagesOf(object? value) => value switch
+    {
+        MedicalImage image => [image],
+        ImageBatch batch => batch.Items,
+        _ => [],
+    };
+}
