@@ -1,7 +1,6 @@
-using System.Text.Json.Nodes;
 using Pipeline.Components;
 using Pipeline.Data;
-using Pipeline.Imaging;
+using Pipeline.Transforms.Intensity;
 using Pipeline.Transforms.Nifti;
 using Pipeline.Transforms.Spatial;
 using static TorchSharp.torch;
@@ -9,16 +8,14 @@ using static TorchSharp.torch;
 namespace Pipeline.Transforms.Loading;
 
 /// <summary>Replaces the file path(s) in each field with the NIfTI image they name; a list of files in one field becomes the channels of one image.</summary>
+/// <remarks>
+/// Data are [C, i, j(, k)] in the file's voxel order with nibabel's affine (see <see cref="NiftiReader"/>); dimensions 4 and up
+/// of a file are its channels. <c>as_closest_canonical</c> permutes and flips 3-D images to RAS+ (no resampling) and leaves 2-D
+/// images alone. Clara's reader option <c>nii_is_channels_first</c> is not supported (our images are always channels-first).
+/// </remarks>
 [Component(ComponentKind.Transform, "LoadNifti")]
 public sealed class LoadNifti : ITransform, IDeclaresFields
 {
-    private static readonly Dictionary<string, ScalarType?> DataTypes = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["float32"] = ScalarType.Float32, ["float64"] = ScalarType.Float64, ["float16"] = ScalarType.Float16,
-        ["uint8"] = ScalarType.Byte, ["int8"] = ScalarType.Int8, ["int16"] = ScalarType.Int16,
-        ["int32"] = ScalarType.Int32, ["int64"] = ScalarType.Int64, ["native"] = null,
-    };
-
     private readonly string[] _fields;
     private readonly ScalarType? _dtype;
     private readonly bool _asClosestCanonical;
@@ -29,11 +26,8 @@ public sealed class LoadNifti : ITransform, IDeclaresFields
     /// <param name="asClosestCanonical">Reorient to the closest RAS+ axis order by permuting and flipping axes, as nibabel's <c>as_closest_canonical</c>.</param>
     public LoadNifti(string[] fields, string dtype = "float32", bool asClosestCanonical = false)
     {
-        if (fields.Length == 0) throw new ConfigArgException("fields", "name at least one field");
-        if (!DataTypes.TryGetValue(dtype, out var type))
-            throw new ConfigArgException("dtype", $"unknown dtype '{dtype}'; accepted: {string.Join(", ", DataTypes.Keys)}");
-        _fields = fields;
-        _dtype = type;
+        _fields = IntensityArgs.Fields(fields);
+        _dtype = LoadedDataTypes.Parse(dtype);
         _asClosestCanonical = asClosestCanonical;
     }
 
@@ -51,74 +45,22 @@ public sealed class LoadNifti : ITransform, IDeclaresFields
     {
         foreach (var field in _fields)
         {
-            var paths = PathsOf(context, field);
-            var image = Load(paths);
-            try
+            var image = ChannelFiles.Load(FieldPaths.Of(context, field, nameof(LoadNifti)), NiftiReader.Read);
+            if (_asClosestCanonical && image.SpatialRank == 3)
             {
-                if (_asClosestCanonical && image.SpatialRank == 3)
+                try
                 {
                     var canonical = Reorientation.Apply(image, "RAS");
                     image.Dispose();
                     image = canonical;
                 }
-                if (_dtype is { } t && image.Data.dtype != t)
+                catch
                 {
-                    var cast = image.With(image.Data.to_type(t));
                     image.Dispose();
-                    image = cast;
+                    throw;
                 }
             }
-            catch
-            {
-                image.Dispose();
-                throw;
-            }
-            context.Set(field, image);
-        }
-    }
-
-    private static IReadOnlyList<string> PathsOf(TransformContext context, string field) => context.Get(field) switch
-    {
-        string path => [path],
-        IReadOnlyList<string> list when list.Count > 0 => list,
-        JsonValue v when v.TryGetValue<string>(out var path) => [path],
-        null => throw new SampleFieldException(
-            $"LoadNifti needs field '{field}', which sample {context.Sample.Index} ({context.Sample.Description}) does not have; fields present: {string.Join(", ", context.Fields.Order())}"),
-        var other => throw new SampleFieldException(
-            $"LoadNifti needs a file path (or a list of paths) in field '{field}' of sample {context.Sample.Index} ({context.Sample.Description}), found {other.GetType().Name}"),
-    };
-
-    private static MedicalImage Load(IReadOnlyList<string> paths)
-    {
-        if (paths.Count == 1) return NiftiReader.Read(paths[0]);
-
-        var parts = new List<MedicalImage>();
-        try
-        {
-            foreach (var path in paths) parts.Add(NiftiReader.Read(path));
-            var first = parts[0];
-            for (var i = 1; i < parts.Count; i++)
-            {
-                if (!parts[i].SpatialShape.SequenceEqual(first.SpatialShape))
-                    throw new InvalidDataException($"{paths[i]}: shape [{string.Join("×", parts[i].SpatialShape)}] differs from [{string.Join("×", first.SpatialShape)}] of {paths[0]}; channel files must share one grid");
-                if (!parts[i].Affine.ApproximatelyEquals(first.Affine, 1e-3))
-                    throw new InvalidDataException($"{paths[i]}: its affine differs from that of {paths[0]}; channel files must share one grid");
-            }
-            // Channels of mixed file types are promoted to one type, as numpy's concatenate would.
-            var type = parts.Select(p => p.Data.dtype).Aggregate(promote_types);
-            using var scope = NewDisposeScope();
-            var data = cat(parts.Select(p => p.Data.to_type(type)).ToArray(), 0).MoveToOuterDisposeScope();
-            var properties = new ImageProperties
-            {
-                SourceFiles = parts.SelectMany(p => p.Properties.SourceFiles).ToList(),
-                OriginalAffine = first.Properties.OriginalAffine,
-                OriginalSpatialShape = first.Properties.OriginalSpatialShape,
-            };
-            return new MedicalImage(data, first.Affine, properties);
-        }
-        finally
-        {
-            foreach (var p in parts) p.Dispose();
+            context.Set(field, ChannelFiles.ConvertTo(image, _dtype));
         }
     }
 }

@@ -8,8 +8,8 @@ namespace Pipeline.Transforms.Nifti;
 /// <remarks>
 /// The geometry fields are what nibabel's <c>Nifti1Image(data, affine)</c> stores: the affine in the sform with
 /// sform_code 2 (aligned), and its nearest rotation, voxel sizes and qfac in the qform fields with qform_code 0 (unknown).
-/// Fields nibabel leaves at its defaults are written the same way, except scl_slope = 1 / scl_inter = 0 (nibabel writes NaN,
-/// which every reader also takes as "no scaling") and xyzt_units = mm, since the affine is in millimetres.
+/// The other fields are nibabel's too (scl_slope 1, scl_inter 0, vox_offset 352, empty descrip), except xyzt_units, which
+/// nibabel leaves unknown and this sets to millimetres, the unit the affine is in.
 /// </remarks>
 internal static class NiftiHeaderEncoder
 {

@@ -41,7 +41,7 @@ internal static class NiftiHeaderParser
     private static NiftiHeader ParseV1(Fields f, NiftiByteOrder order, bool singleFile, string file)
     {
         var magic = f.Text(V1.Magic, 4);
-        if (magic is not ("n+1" or "ni1") || f.Byte(V1.Magic + 3) != 0)
+        if (magic is not ("n+1" or "ni1"))
             throw new NiftiFormatException(file, $"not a NIfTI-1 file: magic is \"{Printable(magic)}\" (expected \"n+1\" or \"ni1\"; Analyze 7.5 files are not supported)");
         var dim = new long[8];
         for (var i = 0; i < 8; i++) dim[i] = f.I16(V1.Dim + 2 * i);
@@ -79,7 +79,7 @@ internal static class NiftiHeaderParser
     private static NiftiHeader ParseV2(Fields f, NiftiByteOrder order, bool singleFile, string file)
     {
         var magic = f.Text(V2.Magic, 4);
-        if (magic is not ("n+2" or "ni2") || f.Byte(V2.Magic + 3) != 0)
+        if (magic is not ("n+2" or "ni2"))
             throw new NiftiFormatException(file, $"not a NIfTI-2 file: magic is \"{Printable(magic)}\" (expected \"n+2\" or \"ni2\")");
         // The DOS/Unix line-ending signature catches files mangled by a text-mode transfer; nibabel accepts all zeros too.
         var eol = (f.Byte(V2.Magic + 4), f.Byte(V2.Magic + 5), f.Byte(V2.Magic + 6), f.Byte(V2.Magic + 7));

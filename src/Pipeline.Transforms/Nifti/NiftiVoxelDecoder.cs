@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -14,7 +13,7 @@ internal static class NiftiVoxelDecoder
     /// Reads the voxel data that start at the source's position and returns them as [C, i, j(, k)], contiguous.
     /// Dimensions 4 and up become channels in nibabel's C order (channel = t·dim5 + u for a 5-D file).
     /// </summary>
-    public static unsafe Tensor Read(NiftiSource source, NiftiHeader header)
+    public static Tensor Read(NiftiSource source, NiftiHeader header)
     {
         var dims = header.Shape;
         var spatialRank = Math.Min(dims.Length, 3);
@@ -24,23 +23,12 @@ internal static class NiftiVoxelDecoder
         // A 2-D [i, j] array is the 3-D case [i, 1, j]: the same transpose, with a unit middle axis.
         var sizes = dims.Length == 2 ? new[] { dims[0], 1, dims[1] } : dims;
         var elementSize = header.DataType.ByteSize();
-        var totalBytes = header.VoxelCount * elementSize;
         var swap = (header.ByteOrder == NiftiByteOrder.BigEndian) == BitConverter.IsLittleEndian;
 
         var ordered = empty(shape, header.DataType.StorageType());
         try
         {
-            // The file-layout bytes are only an intermediate, so they live in plain native memory rather than a tensor.
-            var raw = (byte*)NativeMemory.AlignedAlloc((nuint)totalBytes, 64);
-            try
-            {
-                var plan = new FortranToCOrder((IntPtr)raw, TensorMemory.DataPointer(ordered), sizes, elementSize);
-                OverlappedVoxelReader.Read(source, plan, raw, totalBytes, swap);
-            }
-            finally
-            {
-                NativeMemory.AlignedFree(raw);
-            }
+            StreamingVoxelReader.Read(source, new FortranToCOrder(TensorMemory.DataPointer(ordered), sizes, elementSize), swap);
             var widened = Widen(ordered, header.DataType);
             if (!ReferenceEquals(widened, ordered)) ordered.Dispose();
             ordered = widened;

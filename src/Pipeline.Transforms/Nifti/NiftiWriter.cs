@@ -84,7 +84,7 @@ public static class NiftiWriter
         var ordered = (byte*)NativeMemory.AlignedAlloc((nuint)totalBytes, 64);
         try
         {
-            new FortranToCOrder(TensorMemory.DataPointer(channelsFirst), (IntPtr)ordered, sizes, elementSize).CopyAll();
+            new FortranToCOrder((IntPtr)ordered, sizes, elementSize).CopyAll(TensorMemory.DataPointer(channelsFirst));
             for (long offset = 0; offset < totalBytes; offset += 1 << 24)
                 stream.Write(new ReadOnlySpan<byte>(ordered + offset, (int)Math.Min(1 << 24, totalBytes - offset)));
         }
