@@ -6,9 +6,10 @@ namespace Pipeline.Transforms.Nifti;
 
 /// <summary>
 /// Reorders voxel data from NIfTI's on-disk Fortran order (i fastest) to C order with the spatial axes first-to-last and
-/// channels outermost, by cache-blocked transposes. The work is cut into units that each read one contiguous run of
-/// source bytes, in source order, so a unit can be reordered as soon as its bytes are decompressed
-/// (see <see cref="StreamingVoxelReader"/>).
+/// channels outermost, by cache-blocked transposes (SSE2 register transposes for 2- and 4-byte elements). The work is
+/// cut into units that each read one contiguous run of source bytes, in source order, so a unit can be reordered as soon
+/// as its bytes are decompressed (see <see cref="StreamingVoxelReader"/>). The writer runs the same reorder backwards:
+/// C-order [C, i, j, k] is the Fortran layout of [k, j, i, C].
 /// </summary>
 /// <remarks>torch's generic permute+contiguous takes longer than decompression for a full axis reversal, hence this.</remarks>
 internal sealed unsafe class FortranToCOrder

@@ -19,8 +19,9 @@ namespace Pipeline.Transforms.Spatial;
 /// scipy mode <c>grid-constant</c>.</para>
 /// <para><b>Speed.</b> When M maps each target axis to a single source axis (any mix of scalings, shifts, flips and axis
 /// permutations: every geometric change but rotation and shear) interpolation is separable and runs one axis at a time
-/// with index_select and lerp, which is memory-bound and far faster than a sampling grid. Otherwise torch's grid_sample
-/// runs over slabs of the output so the sampling grid stays small.</para>
+/// (index_select and lerp; a small matrix product for a short innermost axis), which is memory-bound and far faster than a
+/// sampling grid: 512×512×32 int16 at 0.79×0.79×7.5 mm to 1 mm (405×405×233 float32) took about 0.3–0.4 s on the
+/// 2-core build machine. Otherwise torch's grid_sample runs over slabs of the output so the sampling grid stays small.</para>
 /// <para><b>Precision and types.</b> Index maps are float64. Linear output is float32 (float64 data stays float64); nearest
 /// output keeps the input dtype. The grid_sample path hands float32 coordinates to torch (index error about 1e-7·n voxels).
 /// For 2D images ([C, i, j]) only the in-plane part of M is used: rows and columns 0–1 and the translation.</para>

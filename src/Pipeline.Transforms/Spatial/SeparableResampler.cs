@@ -51,15 +51,19 @@ internal static class SeparableResampler
     /// <summary>Largest source length for which the innermost axis is resampled by a matrix product (n multiply-adds per output voxel).</summary>
     private const long MatmulMaxSource = 64;
 
+    /// <summary>Contiguous runs at least this long (the voxels behind the resampled axis) make index_select efficient.</summary>
+    private const long MinGatherRun = 32;
+
     private static Tensor ResampleAxis(Tensor x, long dim, double[] coords, long n, Interpolation interpolation)
     {
-        if (dim < x.dim() - 1) return Gather(x, dim, coords, n, interpolation);
+        var run = x.shape.Skip((int)dim + 1).Aggregate(1L, (a, b) => a * b);
+        if (run >= MinGatherRun || dim == 1) return Gather(x, dim, coords, n, interpolation);
 
         // index_select along the innermost axis copies one element at a time and is an order of magnitude slower than
-        // along outer axes. A short axis is resampled as x · W with the interpolation weights in W; non-finite values
-        // would leak through the zero weights (0 · NaN), so such data take the other route: move the axis outwards,
-        // gather whole planes, move it back.
-        if (n <= MatmulMaxSource && x.is_floating_point())
+        // along outer axes. A short innermost axis is resampled as x · W with the interpolation weights in W; non-finite
+        // values would leak through the zero weights (0 · NaN), so such data, and longer axes, take the other route:
+        // move the axis outwards, gather whole planes, move it back.
+        if (dim == x.dim() - 1 && n <= MatmulMaxSource && x.is_floating_point())
         {
             // A sum is several times cheaper than isfinite().all() and is non-finite whenever some value is (an overflow
             // of huge finite values only sends the data down the slower route).

@@ -10,13 +10,13 @@ namespace Pipeline.Tests.Nifti;
 
 /// <summary>
 /// Our writer's output against nibabel's reading of it. The files in Fixtures/nifti/written/ come from
-/// <see cref="RegenerateWrittenFixtures"/>; nibabel's reading of them (FILE.nibabel.json) from
+/// this test itself when run with MMAR_WRITE_FIXTURES=1 (it then rewrites them in the source tree); nibabel's reading of them (FILE.nibabel.json) from
 /// <c>/usr/bin/python3 tools/fixtures/make_nifti_fixtures.py verify</c>. Run both again whenever the writer's output changes.
 /// </summary>
 public sealed class NiftiWrittenFixtureTests
 {
     private const string Regenerate =
-        "regenerate: dotnet test --filter Name=RegenerateWrittenFixtures, then /usr/bin/python3 tools/fixtures/make_nifti_fixtures.py verify";
+        "regenerate: run these tests with MMAR_WRITE_FIXTURES=1, then /usr/bin/python3 tools/fixtures/make_nifti_fixtures.py verify";
 
     private static string Folder => Path.Combine(NiftiFixtureExpectation.Folder, "written");
 
@@ -29,6 +29,15 @@ public sealed class NiftiWrittenFixtureTests
     {
         var c = Case(fileName);
         var committed = Path.Combine(Folder, c.FileName);
+        if (Environment.GetEnvironmentVariable("MMAR_WRITE_FIXTURES") == "1")
+        {
+            // Deliberate regeneration: write the source-tree copy and the output copy, then compare as usual.
+            foreach (var target in new[] { Path.Combine(SourceFolder(), "..", "Fixtures", "nifti", "written", c.FileName), committed })
+            {
+                using var image = c.Build();
+                NiftiWriter.Write(image, target, c.Type);
+            }
+        }
         var recordedPath = committed + ".nibabel.json";
         Assert.That(File.Exists(committed) && File.Exists(recordedPath), Is.True, $"{c.FileName} or its nibabel record is missing; {Regenerate}");
         var dir = Directory.CreateTempSubdirectory("nifti-written-").FullName;
@@ -77,20 +86,6 @@ public sealed class NiftiWrittenFixtureTests
         // The qform nibabel would fall back to must describe the same grid as the sform (up to float32 storage).
         var qform = (header with { SformCode = 0, QformCode = 1 }).GetBestAffine();
         Assert.That(qform.ApproximatelyEquals(image.Affine, 1e-4), Is.True, $"qform\n{qform}\nsform\n{image.Affine}");
-    }
-
-    /// <summary>Rewrites Fixtures/nifti/written/ in the source tree; run by hand, then run the Python verify step.</summary>
-    [Test, Explicit("rewrites committed fixtures")]
-    public void RegenerateWrittenFixtures()
-    {
-        var folder = Path.Combine(SourceFolder(), "..", "Fixtures", "nifti", "written");
-        Directory.CreateDirectory(folder);
-        foreach (var c in WrittenNiftiCases.All)
-        {
-            using var image = c.Build();
-            NiftiWriter.Write(image, Path.Combine(folder, c.FileName), c.Type);
-        }
-        TestContext.Out.WriteLine($"wrote {WrittenNiftiCases.All.Count} files to {Path.GetFullPath(folder)}");
     }
 
     private static string SourceFolder([CallerFilePath] string thisFile = "") => Path.GetDirectoryName(thisFile)!;

@@ -166,26 +166,4 @@ public sealed class KeepLargestCCTests
         Assert.That(() => LargestConnectedComponent.Keep(mask, [3, 3], Connectivity.Full2D), Throws.ArgumentException);
         Assert.That(() => LargestConnectedComponent.Keep(mask, [2, 5], Connectivity.Full3D), Throws.ArgumentException);
     }
-
-    /// <summary>Prints the time for a 256³ random mask; run by hand (no timed assertion).</summary>
-    [Test, Explicit("benchmark, run by hand")]
-    public void Benchmark256Cubed()
-    {
-        using var generator = new TorchSharp.torch.Generator(7);
-        foreach (var density in new[] { 0.1, 0.3, 0.5 })
-        {
-            using var data = rand([1, 256, 256, 256], generator: generator).lt(density).to_type(ScalarType.Float32);
-            using var context = Context(("label", Image(data.clone())));
-            using var bytes = data.to_type(ScalarType.Byte);
-            var watch = Stopwatch.StartNew();
-            LargestConnectedComponent.Keep(bytes.bytes, [256, 256, 256], Connectivity.Full3D);
-            TestContext.Out.WriteLine($"density {density}: union-find alone, 26-connectivity {watch.ElapsedMilliseconds} ms");
-            watch.Restart();
-            new KeepLargestCC(["label"]).Apply(context);
-            TestContext.Out.WriteLine($"density {density}: transform, 26-connectivity {watch.ElapsedMilliseconds} ms");
-            watch.Restart();
-            new KeepLargestCC(["label"], 6).Apply(context);
-            TestContext.Out.WriteLine($"density {density}: transform, 6-connectivity {watch.ElapsedMilliseconds} ms");
-        }
-    }
 }
