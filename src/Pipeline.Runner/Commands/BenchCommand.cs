@@ -51,6 +51,8 @@ public static class BenchCommand
             }
             try
             {
+                GC.Collect();
+                ProcessMemory.ResetPeak();
                 var result = NiftiReadBenchmark.Run(path, Math.Max(1, parse.GetValue(repeats)));
                 output.WriteLine(result.ToString());
                 output.WriteLine($"peak RSS: {ProcessMemory.PeakResidentBytes() / 1e6:0} MB");

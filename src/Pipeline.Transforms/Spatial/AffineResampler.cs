@@ -20,7 +20,7 @@ namespace Pipeline.Transforms.Spatial;
 /// <para><b>Speed.</b> When M maps each target axis to a single source axis (any mix of scalings, shifts, flips and axis
 /// permutations: every geometric change but rotation and shear) interpolation is separable and runs one axis at a time
 /// (index_select and lerp; a small matrix product for a short innermost axis), which is memory-bound and far faster than a
-/// sampling grid: 512×512×32 int16 at 0.79×0.79×7.5 mm to 1 mm (405×405×233 float32) took about 0.3–0.4 s on the
+/// sampling grid: 512×512×32 int16 at 0.79×0.79×7.5 mm to 1 mm (405×405×233 float32) took 0.2–0.3 s on the
 /// 2-core build machine. Otherwise torch's grid_sample runs over slabs of the output so the sampling grid stays small.</para>
 /// <para><b>Precision and types.</b> Index maps are float64. Linear output is float32 (float64 data stays float64); nearest
 /// output keeps the input dtype. The grid_sample path hands float32 coordinates to torch (index error about 1e-7·n voxels).

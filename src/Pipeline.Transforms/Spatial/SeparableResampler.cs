@@ -7,6 +7,12 @@ namespace Pipeline.Transforms.Spatial;
 /// <summary>The fast path of <see cref="AffineResampler"/> for index maps without rotation or shear: (bi/tri)linear and nearest interpolation are separable, so each axis is resampled in turn (index_select and lerp, or a small matrix product for the innermost axis).</summary>
 internal static class SeparableResampler
 {
+    /// <summary>Largest source length for which the innermost axis is resampled by a matrix product (n multiply-adds per output voxel).</summary>
+    private const long MatmulMaxSource = 64;
+
+    /// <summary>Contiguous runs at least this long (the voxels behind the resampled axis) make index_select efficient.</summary>
+    private const long MinGatherRun = 32;
+
     /// <summary>Resamples <paramref name="data"/>; target axis c reads source axis <paramref name="sourceAxes"/>[c] at s = M[r, c]·t + M[r, 3].</summary>
     public static Tensor Resample(Tensor data, int[] sourceAxes, AffineMatrix indexMap, long[] targetShape,
         Interpolation interpolation, ResamplePadding padding, double paddingValue)
@@ -47,12 +53,6 @@ internal static class SeparableResampler
                     x.index_fill_(c + 1, tensor(outside[c]), paddingValue);
         return x.MoveToOuterDisposeScope();
     }
-
-    /// <summary>Largest source length for which the innermost axis is resampled by a matrix product (n multiply-adds per output voxel).</summary>
-    private const long MatmulMaxSource = 64;
-
-    /// <summary>Contiguous runs at least this long (the voxels behind the resampled axis) make index_select efficient.</summary>
-    private const long MinGatherRun = 32;
 
     private static Tensor ResampleAxis(Tensor x, long dim, double[] coords, long n, Interpolation interpolation)
     {
@@ -114,10 +114,8 @@ internal static class SeparableResampler
     private static bool IsIdentity(double[] coords, long n) =>
         coords.Length == n && coords.Select((s, t) => s == t).All(same => same);
 
-    private static Tensor Nearest(Tensor x, long dim, double[] coords, long n)
-    {
-        return x.index_select(dim, tensor(coords.Select(s => NearestIndex(s, n)).ToArray()));
-    }
+    private static Tensor Nearest(Tensor x, long dim, double[] coords, long n) =>
+        x.index_select(dim, tensor(coords.Select(s => NearestIndex(s, n)).ToArray()));
 
     private static Tensor Linear(Tensor x, long dim, double[] coords, long n)
     {

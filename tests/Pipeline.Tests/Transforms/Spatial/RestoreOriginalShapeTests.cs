@@ -129,27 +129,4 @@ public sealed class RestoreOriginalShapeTests
         Assert.That((declared.ReadsFields, declared.WritesFields, ((Pipeline.Components.IDeclaresFields)declared).FieldsArg),
             Is.EqualTo((new[] { "model", "image" }, new[] { "model" }, "field")));
     }
-
-    /// <summary>By hand: the speed target of the brief (512×512×32 int16 CT at 0.79×0.79×7.5 mm → 1 mm). Prints, asserts nothing.</summary>
-    [Test, Explicit("timing, run by hand")]
-    public void ScaleByResolutionSpeedOfACtVolume()
-    {
-        using var ct = Uniform([1, 512, 512, 32], -1000, 1000).to_type(ScalarType.Int16);
-        var affine = Axes(-0.79, -0.79, 7.5);
-        using var image = Image(ct.clone(), affine);
-        using (var warm = ScaleByResolution.Resample(image, [1.0, 1.0, 1.0], Interpolation.Linear)) { }
-        var times = new List<double>();
-        long[] shape = [];
-        for (var run = 0; run < 3; run++)
-        {
-            var watch = Stopwatch.StartNew();
-            using var result = ScaleByResolution.Resample(image, [1.0, 1.0, 1.0], Interpolation.Linear);
-            times.Add(watch.Elapsed.TotalMilliseconds);
-            shape = result.SpatialShape;
-        }
-        var labelWatch = Stopwatch.StartNew();
-        using (var labels = ScaleByResolution.Resample(image, [1.0, 1.0, 1.0], Interpolation.Nearest)) { }
-        TestContext.Out.WriteLine($"linear → [{string.Join("×", shape)}] float32: {string.Join(", ", times.Select(t => $"{t:F0} ms"))}; " +
-                                  $"nearest (int16 kept): {labelWatch.Elapsed.TotalMilliseconds:F0} ms; torch threads {get_num_threads()}");
-    }
 }
