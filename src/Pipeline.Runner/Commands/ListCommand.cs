@@ -49,6 +49,8 @@ public static class ListCommand
 
         using var services = PipelineServices.Build(BuiltInComponents.Assemblies, assemblies);
         var registry = services.GetRequiredService<ComponentRegistry>();
+        if (!registry.All.Any(d => only is null || d.Kind == only))
+            output.WriteLine($"no {(only is { } k ? k.ConfigName() : "")} components are registered yet".Replace("  ", " "));
         foreach (var group in registry.All.Where(d => only is null || d.Kind == only).GroupBy(d => d.Kind).OrderBy(g => g.Key))
         {
             output.WriteLine($"{group.Key.ConfigName()}:");
