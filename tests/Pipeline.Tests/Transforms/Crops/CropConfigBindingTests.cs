@@ -1,11 +1,8 @@
-using System.Text.Json.Nodes;
-using Microsoft.Extensions.DependencyInjection;
 using NUnit.Framework;
 using Pipeline.Components;
 using Pipeline.Configuration;
-using Pipeline.Configuration.Binding;
-using Pipeline.Configuration.Registry;
 using Pipeline.Transforms.Crops;
+using Pipeline.Tests.Support;
 
 namespace Pipeline.Tests.Transforms.Crops;
 
@@ -18,20 +15,8 @@ public sealed class CropConfigBindingTests
         typeof(CropByPosNegRatio), typeof(FastCropByPosNegRatio), typeof(CropByPosNegRatioLabelOnly),
     ];
 
-    private static (object? Component, ConfigProblems Problems) Create(string name, string args)
-    {
-        using var services = new ServiceCollection().AddPipelineComponentTypes(ComponentSource.BuiltIn, Types).BuildServiceProvider();
-        var problems = new ConfigProblems();
-        var spec = new ComponentSpec
-        {
-            Kind = ComponentKind.Transform,
-            Name = name,
-            Args = JsonNode.Parse(args)!.AsObject(),
-            File = "config_train.json",
-            JsonPath = "train.pre_transforms[5]",
-        };
-        return (services.GetRequiredService<ComponentFactory>().Create(spec, problems), problems);
-    }
+    private static (object? Component, ConfigProblems Problems) Create(string name, string args) =>
+        ConfigBinding.Create(Types, name, args, "config_train.json", "train.pre_transforms[5]");
 
     // NVIDIA/clara-train-examples NoteBooks/Performance/config/trn_base.json and trn_BT_cache.json; the BraTS MMAR's crops.
     [TestCase("FastPosNegRatioCropROI", """

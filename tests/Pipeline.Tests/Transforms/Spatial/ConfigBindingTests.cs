@@ -1,11 +1,8 @@
-using System.Text.Json.Nodes;
-using Microsoft.Extensions.DependencyInjection;
 using NUnit.Framework;
 using Pipeline.Components;
 using Pipeline.Configuration;
-using Pipeline.Configuration.Binding;
-using Pipeline.Configuration.Registry;
 using Pipeline.Transforms.Spatial;
+using Pipeline.Tests.Support;
 
 namespace Pipeline.Tests.Transforms.Spatial;
 
@@ -19,20 +16,8 @@ public sealed class ConfigBindingTests
         typeof(RandomRotate2D), typeof(RandomRotate3D),
     ];
 
-    private static (object? Component, ConfigProblems Problems) Create(string name, string args)
-    {
-        using var services = new ServiceCollection().AddPipelineComponentTypes(ComponentSource.BuiltIn, Types).BuildServiceProvider();
-        var problems = new ConfigProblems();
-        var spec = new ComponentSpec
-        {
-            Kind = ComponentKind.Transform,
-            Name = name,
-            Args = JsonNode.Parse(args)!.AsObject(),
-            File = "config_train.json",
-            JsonPath = "train.pre_transforms[0]",
-        };
-        return (services.GetRequiredService<ComponentFactory>().Create(spec, problems), problems);
-    }
+    private static (object? Component, ConfigProblems Problems) Create(string name, string args) =>
+        ConfigBinding.Create(Types, name, args, "config_train.json", "train.pre_transforms[0]");
 
     // The first rows are args exactly as Clara 3.x configs wrote them (Performance/GettingStarted notebooks, AIAA configs).
     [TestCase("ScaleByResolution", """{"fields": ["image"], "target_resolution": [1.0, 1.0, 1.0]}""")]

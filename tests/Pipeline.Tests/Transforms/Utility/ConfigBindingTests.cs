@@ -3,10 +3,10 @@ using Microsoft.Extensions.DependencyInjection;
 using NUnit.Framework;
 using Pipeline.Components;
 using Pipeline.Configuration;
-using Pipeline.Configuration.Binding;
 using Pipeline.Configuration.Registry;
 using Pipeline.Transforms.Labels;
 using Pipeline.Transforms.Utility;
+using Pipeline.Tests.Support;
 
 namespace Pipeline.Tests.Transforms.Utility;
 
@@ -20,22 +20,8 @@ public sealed class ConfigBindingTests
         typeof(KeepLargestCC), typeof(CopyProperties), typeof(SaveAsNifti),
     ];
 
-    private static (object? Component, ConfigProblems Problems) Create(string name, string args, Action<IServiceCollection>? configure = null)
-    {
-        var collection = new ServiceCollection().AddPipelineComponentTypes(ComponentSource.BuiltIn, Types);
-        configure?.Invoke(collection);
-        using var services = collection.BuildServiceProvider();
-        var problems = new ConfigProblems();
-        var spec = new ComponentSpec
-        {
-            Kind = ComponentKind.Transform,
-            Name = name,
-            Args = JsonNode.Parse(args)!.AsObject(),
-            File = "config_validation.json",
-            JsonPath = "post_transforms[0]",
-        };
-        return (services.GetRequiredService<ComponentFactory>().Create(spec, problems), problems);
-    }
+    private static (object? Component, ConfigProblems Problems) Create(string name, string args, Action<IServiceCollection>? configure = null) =>
+        ConfigBinding.Create(Types, name, args, "config_validation.json", "post_transforms[0]", configure);
 
     // Args exactly as Clara 3.x configs wrote them (GettingStarted config_validation.json, BraTS MMAR, BYOC notebook).
     [TestCase("ArgmaxAcrossChannels", """{"fields": "model"}""")]
