@@ -49,9 +49,9 @@ internal static class SectionReader
         if (!root.TryGetPropertyValue(parent, out var node))
         {
             if (parent == ConfigSections.Train)
-                problems.Error(file, parent, "is missing; a training config needs a train section with loss, optimizer, model, pre_transforms and image_pipeline");
+                problems.Error(file, parent, "the train section is missing; a training config needs one with loss, optimizer, model, pre_transforms and image_pipeline");
             else
-                problems.Warning(file, parent, "is missing; training will run without validation, so no best model is selected");
+                problems.Warning(file, parent, "the validate section is missing; training will run without validation, so no best model is selected");
             return null;
         }
         if (node is JsonObject obj)
