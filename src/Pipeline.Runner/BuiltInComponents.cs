@@ -9,5 +9,6 @@ public static class BuiltInComponents
     public static IReadOnlyList<Assembly> Assemblies { get; } =
     [
         typeof(Transforms.Intensity.ScaleIntensityRange).Assembly,
+        typeof(Networks.Models.SegResnet).Assembly,
     ];
 }

@@ -12,7 +12,12 @@ internal static class ConfigBinding
 {
     /// <summary>Creates component <paramref name="name"/> from <paramref name="args"/> with only <paramref name="types"/> registered.</summary>
     public static (object? Component, ConfigProblems Problems) Create(IReadOnlyList<Type> types, string name, string args,
-        string file, string jsonPath, Action<IServiceCollection>? configure = null)
+        string file, string jsonPath, Action<IServiceCollection>? configure = null) =>
+        Create(ComponentKind.Transform, types, name, args, file, jsonPath, configure);
+
+    /// <summary>Creates component <paramref name="name"/> of section kind <paramref name="kind"/> (e.g. a model) from <paramref name="args"/>.</summary>
+    public static (object? Component, ConfigProblems Problems) Create(ComponentKind kind, IReadOnlyList<Type> types, string name,
+        string args, string file, string jsonPath, Action<IServiceCollection>? configure = null)
     {
         var collection = new ServiceCollection().AddPipelineComponentTypes(ComponentSource.BuiltIn, types.ToArray());
         configure?.Invoke(collection);
@@ -20,7 +25,7 @@ internal static class ConfigBinding
         var problems = new ConfigProblems();
         var spec = new ComponentSpec
         {
-            Kind = ComponentKind.Transform,
+            Kind = kind,
             Name = name,
             Args = JsonNode.Parse(args)!.AsObject(),
             File = file,

@@ -1,0 +1,40 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Pipeline.Networks.Models;
+
+/// <summary>SegResNet's pre-activation residual block: norm → ReLU → conv3 → norm → ReLU → conv3, plus the identity.</summary>
+/// <remarks>Child names (norm1, norm2, act, conv1.conv, conv2.conv) are MONAI's <c>ResBlock</c> names so its weights load by name.</remarks>
+public sealed class SegResnetBlock : nn.Module<Tensor, Tensor>
+{
+    private readonly nn.Module<Tensor, Tensor> _norm1;
+    private readonly nn.Module<Tensor, Tensor> _norm2;
+    private readonly nn.Module<Tensor, Tensor> _act;
+    private readonly nn.Module<Tensor, Tensor> _conv1;
+    private readonly nn.Module<Tensor, Tensor> _conv2;
+
+    /// <summary>Builds a block at <paramref name="channels"/> channels; <paramref name="norm"/> makes each normalisation layer.</summary>
+    public SegResnetBlock(long channels, Func<long, nn.Module<Tensor, Tensor>> norm) : base(nameof(SegResnetBlock))
+    {
+        _norm1 = norm(channels);
+        _norm2 = norm(channels);
+        _act = nn.ReLU();
+        _conv1 = SegResnet.ConvOnly(channels, channels, kernel: 3, stride: 1, bias: false);
+        _conv2 = SegResnet.ConvOnly(channels, channels, kernel: 3, stride: 1, bias: false);
+        // Registered by hand (not RegisterComponents) so the state-dict names are MONAI's, not the C# field names.
+        register_module("norm1", _norm1);
+        register_module("norm2", _norm2);
+        register_module("act", _act);
+        register_module("conv1", _conv1);
+        register_module("conv2", _conv2);
+    }
+
+    /// <inheritdoc/>
+    public override Tensor forward(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        var y = _conv1.call(_act.call(_norm1.call(x)));
+        y = _conv2.call(_act.call(_norm2.call(y)));
+        return y.add_(x).MoveToOuterDisposeScope();
+    }
+}
