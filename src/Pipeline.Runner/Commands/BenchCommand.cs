@@ -10,7 +10,50 @@ namespace Pipeline.Runner.Commands;
 public static class BenchCommand
 {
     /// <summary>Builds the command and its subcommands.</summary>
-    public static Command Create() => new("bench", "Measure speed and memory of parts of the product.") { NiftiCommand(), TransformsCommand() };
+    public static Command Create() => new("bench", "Measure speed and memory of parts of the product.") { NiftiCommand(), TransformsCommand(), ModelCommand() };
+
+    private static Command ModelCommand()
+    {
+        var model = new Option<string>("--model") { Description = "Config name of the network.", DefaultValueFactory = _ => "SegResnet" };
+        var initFilters = new Option<int?>("--init-filters") { Description = "init_filters arg of the model (SegResnet)." };
+        var classes = new Option<int>("--classes") { Description = "num_classes arg.", DefaultValueFactory = _ => 2 };
+        var inChannels = new Option<int>("--in-channels") { Description = "Input channels (in_channels arg).", DefaultValueFactory = _ => 1 };
+        var args = new Option<string?>("--args") { Description = "Further model args as a JSON object, e.g. '{\"blocks_down\": \"1,2,2,4\"}'." };
+        var size = new Option<string>("--size") { Description = "Window size: one number for every axis or a list such as 96,96,64.", DefaultValueFactory = _ => "96" };
+        var batch = new Option<int>("--batch") { Description = "Windows per forward pass.", DefaultValueFactory = _ => 1 };
+        var precision = new Option<string>("--precision") { Description = "fp32 or bf16.", DefaultValueFactory = _ => "fp32" };
+        precision.AcceptOnlyFromAmong("fp32", "bf16");
+        var repeats = new Option<int>("--repeats") { Description = "Timed repetitions after one warm-up.", DefaultValueFactory = _ => 3 };
+        var command = new Command("model", "Time a network's forward and forward+backward pass on one batch of windows.")
+            { model, initFilters, classes, inChannels, args, size, batch, precision, repeats };
+        command.SetAction(parse => UserErrors.Run(parse.InvocationConfiguration.Error, () =>
+        {
+            var error = parse.InvocationConfiguration.Error;
+            var modelArgs = new System.Text.Json.Nodes.JsonObject { ["num_classes"] = parse.GetValue(classes), ["in_channels"] = parse.GetValue(inChannels) };
+            if (parse.GetValue(initFilters) is { } f) modelArgs["init_filters"] = f;
+            if (parse.GetValue(args) is { } extra)
+            {
+                if (System.Text.Json.Nodes.JsonNode.Parse(extra) is not System.Text.Json.Nodes.JsonObject extraArgs)
+                {
+                    error.WriteLine("error: --args must be a JSON object");
+                    return ExitCodes.ConfigError;
+                }
+                foreach (var (key, value) in extraArgs) modelArgs[key] = value?.DeepClone();
+            }
+            var parts = parse.GetValue(size)!.Split(',', StringSplitOptions.TrimEntries);
+            var dims = parts.Select(p => long.TryParse(p, NumberStyles.Integer, CultureInfo.InvariantCulture, out var d) && d > 0 ? d : -1).ToArray();
+            if (dims.Any(d => d < 0) || dims.Length is not (1 or 2 or 3) || parse.GetValue(batch) < 1)
+            {
+                error.WriteLine("error: --size must be one to three positive integers and --batch at least 1");
+                return ExitCodes.ConfigError;
+            }
+            if (dims.Length == 1) dims = [dims[0], dims[0], dims[0]];
+            ModelBenchmark.Run(new ModelBenchmark.Options(parse.GetValue(model)!, modelArgs, parse.GetValue(inChannels), dims,
+                parse.GetValue(batch), parse.GetValue(precision)!, Math.Max(1, parse.GetValue(repeats))), parse.InvocationConfiguration.Output);
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
 
     private static Command TransformsCommand()
     {
