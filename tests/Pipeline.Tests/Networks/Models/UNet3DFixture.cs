@@ -1,6 +1,4 @@
-using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
-using NUnit.Framework;
 using Pipeline.Networks.Models;
 using static TorchSharp.torch;
 
@@ -9,11 +7,11 @@ namespace Pipeline.Tests.Networks.Models;
 /// <summary>What tools/fixtures/make_unet3d_fixture.py wrote into Fixtures/networks/unet3d/.</summary>
 internal static class UNet3DFixture
 {
-    public static string Folder => Path.Combine(TestContext.CurrentContext.TestDirectory, "Fixtures", "networks", "unet3d");
+    public static NetworkFixtureFiles Files { get; } = new("unet3d");
 
-    public static string WeightsPath => Path.Combine(Folder, "weights.safetensors");
+    public static string WeightsPath => Files.WeightsPath;
 
-    public static JsonObject Description => JsonNode.Parse(File.ReadAllText(Path.Combine(Folder, "fixture.json")))!.AsObject();
+    public static JsonObject Description => Files.Description;
 
     /// <summary>The fixture network built straight from the recorded args (not through the binder, which has its own test).</summary>
     public static UNet3D BuildModel()
@@ -27,15 +25,7 @@ internal static class UNet3DFixture
             negativeSlope: args["negative_slope"]!.GetValue<double>());
     }
 
-    public static Tensor Input => ReadFloats("input.bin", "input_shape");
+    public static Tensor Input => Files.ReadFloats("input.bin", "input_shape");
 
-    public static Tensor ExpectedOutput => ReadFloats("output.bin", "output_shape");
-
-    private static Tensor ReadFloats(string file, string shapeKey)
-    {
-        var shape = Description[shapeKey]!.AsArray().Select(n => n!.GetValue<long>()).ToArray();
-        var floats = MemoryMarshal.Cast<byte, float>(File.ReadAllBytes(Path.Combine(Folder, file))).ToArray();
-        Assert.That(floats, Has.Length.EqualTo(shape.Aggregate(1L, (a, b) => a * b)), file);
-        return tensor(floats, shape);
-    }
+    public static Tensor ExpectedOutput => Files.ReadFloats("output.bin", "output_shape");
 }

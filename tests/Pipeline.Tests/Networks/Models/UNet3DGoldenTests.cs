@@ -13,17 +13,7 @@ public sealed class UNet3DGoldenTests
     {
         // Built outside any dispose scope: custom-module parameters created inside one are lost when it ends.
         using var model = UNet3DFixture.BuildModel();
-        using (var weights = SafetensorsReader.Read(UNet3DFixture.WeightsPath))
-            StateDictLoader.Load(model, weights.Tensors);
-        model.eval();
-
-        using var scope = NewDisposeScope();
-        using var noGrad = torch.no_grad();
-        var expected = UNet3DFixture.ExpectedOutput;
-        var actual = model.call(UNet3DFixture.Input);
-
-        Assert.That(actual.shape, Is.EqualTo(expected.shape));
-        var maxDiff = (actual - expected).abs().max().item<float>();
+        var maxDiff = UNet3DFixture.Files.MaxDeviation(model, () => UNet3DFixture.Input, () => UNet3DFixture.ExpectedOutput);
         Assert.That(maxDiff, Is.LessThanOrEqualTo(1e-4f));
     }
 
