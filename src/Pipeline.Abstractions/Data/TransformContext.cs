@@ -51,6 +51,9 @@ public sealed class TransformContext : IDisposable
     public IReadOnlyList<MedicalImage> GetImages(string field, string requestedBy) =>
         _fields.TryGetValue(field, out var v) && v is ImageBatch batch ? batch.Items : [GetImage(field, requestedBy)];
 
+    /// <summary>The images a field holds (one, every crop of a batch, or none when it holds no image); never throws.</summary>
+    public IReadOnlyList<MedicalImage> ImagesIn(string field) => ImagesOf(_fields.GetValueOrDefault(field)).ToList();
+
     /// <summary>Sets a field to one image, or to a batch when <paramref name="images"/> has several or the field held a batch.</summary>
     public void SetImages(string field, IReadOnlyList<MedicalImage> images)
     {

@@ -45,6 +45,10 @@ public sealed class MmarConfig
     /// <summary>Typed access to top-level keys (<c>epochs</c>, <c>learning_rate</c>, …).</summary>
     public ConfigGlobals Globals { get; }
 
+    /// <summary>The datalist list an evaluation reads: <c>DATA_LIST_KEY</c> from the environment or <c>--set</c>, else the config's global, else <c>validation</c>.</summary>
+    public string DataListKey =>
+        Variables.GetString(KnownVariables.DataListKey) ?? Globals.GetString(KnownVariables.DataListKey, null) ?? "validation";
+
     /// <summary>Every component section present, train before validate, document order within each.</summary>
     public IReadOnlyList<SectionEntry> Sections { get; }
 

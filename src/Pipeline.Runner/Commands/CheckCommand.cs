@@ -103,12 +103,10 @@ public static class CheckCommand
     {
         var key = config.Kind == ConfigKind.Train
             ? section.StartsWith("validate", StringComparison.Ordinal) ? "validation" : "training"
-            : DataListKey(config);
+            : config.DataListKey;
         return fieldsByList.GetValueOrDefault(key);
     }
 
-    private static string DataListKey(MmarConfig config) =>
-        config.Variables.GetString(KnownVariables.DataListKey) ?? config.Globals.GetString(KnownVariables.DataListKey, null) ?? "validation";
 
     /// <summary>Loads each list the config uses; returns, per list, the fields every item has.</summary>
     private static IReadOnlyDictionary<string, IReadOnlySet<string>> CheckDatalists(MmarConfig config, ConfigProblems problems, TextWriter output)
@@ -116,7 +114,7 @@ public static class CheckCommand
         var fields = new Dictionary<string, IReadOnlySet<string>>();
         if (config.Paths.DatasetJson is not { } datalist) return fields;
         var dataRoot = config.Paths.DataRoot ?? config.MmarRoot;
-        var keys = config.Kind == ConfigKind.Train ? new[] { "training", "validation" } : [DataListKey(config)];
+        var keys = config.Kind == ConfigKind.Train ? new[] { "training", "validation" } : [config.DataListKey];
         var counts = new List<string>();
         foreach (var key in keys)
         {

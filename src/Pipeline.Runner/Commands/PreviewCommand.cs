@@ -59,7 +59,7 @@ public static class PreviewCommand
         {
             (ConfigKind.Train, "train") => ("train.pre_transforms", "training"),
             (ConfigKind.Train, _) => ("validate.pre_transforms", "validation"),
-            _ => ("pre_transforms", config.Variables.GetString(KnownVariables.DataListKey) ?? "validation"),
+            _ => ("pre_transforms", config.DataListKey),
         };
         if (config.Paths.DatasetJson is not { } datalist)
             throw new ConfigException(config.EnvironmentFile, KnownVariables.DatasetJson, "DATASET_JSON is not set, so there is no datalist to take an item from");
@@ -86,7 +86,7 @@ public static class PreviewCommand
         var written = new List<string>();
         foreach (var field in context.Fields.Order(StringComparer.Ordinal))
         {
-            var images = ImagesOf(context.Get(field));
+            var images = context.ImagesIn(field);
             for (var i = 0; i < images.Count; i++)
             {
                 var file = Path.Combine(outputDir, images.Count == 1 && context.Get(field) is MedicalImage ? $"{field}.nii.gz" : $"{field}_crop{i}.nii.gz");
@@ -94,11 +94,11 @@ public static class PreviewCommand
                 written.Add($"{Path.GetFileName(file)}: {images[i]}");
             }
         }
-        var imageField = context.Fields.Contains("image") ? "image" : context.Fields.FirstOrDefault(f => ImagesOf(context.Get(f)).Count > 0);
+        var imageField = context.Fields.Contains("image") ? "image" : context.Fields.FirstOrDefault(f => context.ImagesIn(f).Count > 0);
         if (imageField is not null)
         {
-            var pictures = ImagesOf(context.Get(imageField));
-            var labels = ImagesOf(context.Get("label"));
+            var pictures = context.ImagesIn(imageField);
+            var labels = context.ImagesIn("label");
             var rows = pictures.Select((p, i) => (p, labels.Count == pictures.Count ? labels[i] : (MedicalImage?)null)).ToList();
             SliceMontage.Write(Path.Combine(outputDir, "montage.png"), rows);
             written.Add($"montage.png: {rows.Count} row(s) of middle slices of '{imageField}'" + (labels.Count == pictures.Count ? " with 'label' overlaid" : ""));
@@ -113,11 +113,4 @@ public static class PreviewCommand
 
     private static string Describe(DatalistItem item) =>
         item.Files.TryGetValue("image", out var image) ? string.Join(", ", image.Paths) : item.JsonPath;
-
-    private static IReadOnlyList<MedicalImage> ImagesOf(object? value) => value switch
-    {
-        MedicalImage image => [image],
-        ImageBatch batch => batch.Items,
-        _ => [],
-    };
 }
