@@ -24,8 +24,8 @@ public sealed class AddGaussianNoise : ITransform, IDeclaresFields
     /// <param name="variance">Variance of the noise, ≥ 0 (its standard deviation is the square root).</param>
     public AddGaussianNoise(string[] fields, double probability = 0.5, double variance = 0.1)
     {
-        _fields = IntensityArgs.Fields(fields);
-        _probability = IntensityArgs.Probability(probability);
+        _fields = TransformArgs.Fields(fields);
+        _probability = TransformArgs.Probability(probability);
         _std = Math.Sqrt(IntensityArgs.NonNegative(variance, "variance"));
     }
 

@@ -28,8 +28,8 @@ public sealed class AdjustContrast : ITransform, IDeclaresFields
     /// <param name="gamma">Range of γ: [low, high] with 0 &lt; low ≤ high, or one number g &gt; 0.5 for [0.5, g] (MONAI's reading); default [0.5, 4.5].</param>
     public AdjustContrast(string[] fields, double probability = 0.1, [Arg("gamma", Description = "γ range [low, high], or g for [0.5, g]; null means [0.5, 4.5]")] double[]? gamma = null)
     {
-        _fields = IntensityArgs.Fields(fields);
-        _probability = IntensityArgs.Probability(probability);
+        _fields = TransformArgs.Fields(fields);
+        _probability = TransformArgs.Probability(probability);
         _gamma = ParseGamma(gamma);
     }
 

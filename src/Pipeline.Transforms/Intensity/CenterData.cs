@@ -17,7 +17,7 @@ public sealed class CenterData : ITransform, IDeclaresFields
 
     /// <summary>Creates the transform.</summary>
     /// <param name="fields">Image fields to standardise.</param>
-    public CenterData(string[] fields) => _fields = IntensityArgs.Fields(fields);
+    public CenterData(string[] fields) => _fields = TransformArgs.Fields(fields);
 
     /// <inheritdoc />
     public bool IsDeterministic => true;

@@ -2,24 +2,9 @@ using Pipeline.Components;
 
 namespace Pipeline.Transforms.Intensity;
 
-/// <summary>Validation of the args the intensity and loading transforms share (fields, probability, random ranges).</summary>
+/// <summary>Validation of the args the intensity and loading transforms share (non-negative amounts, random ranges, finite lists).</summary>
 internal static class IntensityArgs
 {
-    /// <summary>Throws unless <paramref name="fields"/> is a non-empty list of distinct, non-blank field names.</summary>
-    public static string[] Fields(IReadOnlyList<string>? fields, string arg = "fields")
-    {
-        if (fields is null || fields.Count == 0) throw new ConfigArgException(arg, "name at least one field");
-        for (var i = 0; i < fields.Count; i++)
-            if (string.IsNullOrWhiteSpace(fields[i])) throw new ConfigArgException($"{arg}[{i}]", "a field name must not be empty");
-        var duplicate = fields.GroupBy(f => f, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
-        if (duplicate is not null) throw new ConfigArgException(arg, $"'{duplicate.Key}' is named twice; name each field once");
-        return [.. fields];
-    }
-
-    /// <summary>Throws unless <paramref name="probability"/> lies in [0, 1].</summary>
-    public static double Probability(double probability, string arg = "probability") =>
-        probability is >= 0 and <= 1 ? probability : throw new ConfigArgException(arg, $"{arg} must lie in [0, 1], got {probability}");
-
     /// <summary>Throws unless <paramref name="value"/> is a finite number that is not negative.</summary>
     public static double NonNegative(double value, string arg) =>
         double.IsFinite(value) && value >= 0 ? value : throw new ConfigArgException(arg, $"{arg} must be a finite number ≥ 0, got {value}");

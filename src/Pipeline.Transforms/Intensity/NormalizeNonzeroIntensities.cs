@@ -19,7 +19,7 @@ public sealed class NormalizeNonzeroIntensities : ITransform, IDeclaresFields
 
     /// <summary>Creates the transform.</summary>
     /// <param name="fields">Image fields to normalise.</param>
-    public NormalizeNonzeroIntensities(string[] fields) => _fields = IntensityArgs.Fields(fields);
+    public NormalizeNonzeroIntensities(string[] fields) => _fields = TransformArgs.Fields(fields);
 
     /// <inheritdoc />
     public bool IsDeterministic => true;

@@ -23,8 +23,8 @@ public sealed class RandomGaussianSmooth : ITransform, IDeclaresFields
     /// <param name="sigma">σ in voxels: [low, high] with 0 ≤ low ≤ high, or one number for a fixed σ; default [0.25, 1.5].</param>
     public RandomGaussianSmooth(string[] fields, double probability = 0.1, [Arg("sigma", Description = "σ in voxels: [low, high] or one fixed value; null means [0.25, 1.5]")] double[]? sigma = null)
     {
-        _fields = IntensityArgs.Fields(fields);
-        _probability = IntensityArgs.Probability(probability);
+        _fields = TransformArgs.Fields(fields);
+        _probability = TransformArgs.Probability(probability);
         _sigma = ParseSigma(sigma);
     }
 

@@ -28,8 +28,8 @@ public sealed class RandomMRBiasField : ITransform, IDeclaresFields
     /// <param name="coeffRange">[low, high] that every coefficient is drawn from; default [0, 0.1].</param>
     public RandomMRBiasField(string[] fields, double probability = 0.1, int degree = 3, [Arg("coeff_range", Description = "[low, high] of every coefficient; null means [0, 0.1]")] double[]? coeffRange = null)
     {
-        _fields = IntensityArgs.Fields(fields);
-        _probability = IntensityArgs.Probability(probability);
+        _fields = TransformArgs.Fields(fields);
+        _probability = TransformArgs.Probability(probability);
         if (degree < 1) throw new ConfigArgException("degree", $"degree must be ≥ 1, got {degree}");
         _degree = degree;
         coeffRange ??= [0.0, 0.1];

@@ -23,9 +23,9 @@ public sealed class ScaleIntensityOscillation : ITransform, IDeclaresFields
     /// <param name="probability">Chance that a sample is scaled at all, in [0, 1].</param>
     public ScaleIntensityOscillation(string[] fields, double magnitude = 0.1, double probability = 1.0)
     {
-        _fields = IntensityArgs.Fields(fields);
+        _fields = TransformArgs.Fields(fields);
         _magnitude = IntensityArgs.NonNegative(magnitude, "magnitude");
-        _probability = IntensityArgs.Probability(probability);
+        _probability = TransformArgs.Probability(probability);
     }
 
     /// <inheritdoc />

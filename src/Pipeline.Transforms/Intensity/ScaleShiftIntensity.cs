@@ -32,10 +32,10 @@ public sealed class ScaleShiftIntensity : ITransform, IDeclaresFields
         [Arg("shift", Description = "range of the offset: x for (−x, x) or [low, high]; null means 0.1")] double[]? shift = null,
         double probability = 1.0)
     {
-        _fields = IntensityArgs.Fields(fields);
+        _fields = TransformArgs.Fields(fields);
         _scale = IntensityArgs.SymmetricOrPair(scale, "scale", DefaultRange);
         _shift = IntensityArgs.SymmetricOrPair(shift, "shift", DefaultRange);
-        _probability = IntensityArgs.Probability(probability);
+        _probability = TransformArgs.Probability(probability);
     }
 
     /// <inheritdoc />

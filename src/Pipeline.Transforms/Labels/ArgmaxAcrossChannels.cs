@@ -22,7 +22,7 @@ public sealed class ArgmaxAcrossChannels : ITransform, IDeclaresFields
     /// <param name="dtype">Voxel type of the label map: float32 (default), float64, float16, uint8, int8, int16, int32 or int64.</param>
     public ArgmaxAcrossChannels(string[] fields, string dtype = "float32")
     {
-        _fields = FieldNames.RequireList(fields, "fields");
+        _fields = TransformArgs.Fields(fields, "fields");
         _dtype = LabelDataType.Parse(dtype);
     }
 

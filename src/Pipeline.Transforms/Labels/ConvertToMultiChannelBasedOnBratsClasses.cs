@@ -24,7 +24,7 @@ public sealed class ConvertToMultiChannelBasedOnBratsClasses : ITransform, IDecl
     /// <param name="dtype">Voxel type of the result: float32 (default), float64, float16, uint8, int8, int16, int32 or int64.</param>
     public ConvertToMultiChannelBasedOnBratsClasses(string[] fields, string[]? classNames = null, string dtype = "float32")
     {
-        _fields = FieldNames.RequireList(fields, "fields");
+        _fields = TransformArgs.Fields(fields, "fields");
         _classes = BratsClasses.Parse(classNames);
         _dtype = LabelDataType.Parse(dtype);
     }

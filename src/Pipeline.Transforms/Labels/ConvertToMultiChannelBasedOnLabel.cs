@@ -25,7 +25,7 @@ public sealed class ConvertToMultiChannelBasedOnLabel : ITransform, IDeclaresFie
     /// <param name="dtype">Voxel type of the result: float32 (default), float64, float16, uint8, int8, int16, int32 or int64.</param>
     public ConvertToMultiChannelBasedOnLabel(string[] fields, double[]? labels = null, int? numClasses = null, string dtype = "float32")
     {
-        _fields = FieldNames.RequireList(fields, "fields");
+        _fields = TransformArgs.Fields(fields, "fields");
         _labels = (labels, numClasses) switch
         {
             (null, null) => throw new ConfigArgException("labels", "give either labels (the label values, one channel each) or num_classes"),

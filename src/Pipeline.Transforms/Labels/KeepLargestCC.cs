@@ -35,7 +35,7 @@ public sealed class KeepLargestCC : ITransform, IDeclaresFields
     /// <param name="appliedLabels">Label values (single-channel images) or channel indices (multi-channel) to process; default all non-zero labels or all channels.</param>
     public KeepLargestCC(string[] fields, int? connectivity = null, double[]? appliedLabels = null)
     {
-        _fields = FieldNames.RequireList(fields, "fields");
+        _fields = TransformArgs.Fields(fields, "fields");
         if (connectivity is { } c)
         {
             if (!Accepted.Contains(c))

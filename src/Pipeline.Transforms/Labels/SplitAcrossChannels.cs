@@ -18,8 +18,8 @@ public sealed class SplitAcrossChannels : ITransform, IDeclaresFields
     /// <param name="channelNames">Names of the new fields, one per channel in channel order.</param>
     public SplitAcrossChannels(string field, string[] channelNames)
     {
-        _field = FieldNames.Require(field, "field");
-        _channelNames = FieldNames.RequireList(channelNames, "channel_names");
+        _field = TransformArgs.Field(field, "field");
+        _channelNames = TransformArgs.Fields(channelNames, "channel_names");
     }
 
     /// <inheritdoc />

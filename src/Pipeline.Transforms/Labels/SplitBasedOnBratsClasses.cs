@@ -28,11 +28,11 @@ public sealed class SplitBasedOnBratsClasses : ITransform, IDeclaresFields
     /// <param name="dtype">Voxel type of the masks: float32 (default), float64, float16, uint8, int8, int16, int32 or int64.</param>
     public SplitBasedOnBratsClasses(string field, string[]? classNames = null, string[]? outputFields = null, string dtype = "float32")
     {
-        _field = FieldNames.Require(field, "field");
+        _field = TransformArgs.Field(field, "field");
         _classes = BratsClasses.Parse(classNames);
         _outputs = outputFields is null
             ? _classes.Select(c => $"{_field}_{BratsClasses.Name(c)}").ToArray()
-            : FieldNames.RequireList(outputFields, "output_fields");
+            : TransformArgs.Fields(outputFields, "output_fields");
         if (_outputs.Length != _classes.Length)
             throw new ConfigArgException("output_fields", $"give one field name per class: {_classes.Length} classes, {_outputs.Length} names");
         _dtype = LabelDataType.Parse(dtype);

@@ -24,8 +24,8 @@ public sealed class SplitBasedOnLabel : ITransform, IDeclaresFields
     /// <param name="dtype">Voxel type of the masks: float32 (default), float64, float16, uint8, int8, int16, int32 or int64.</param>
     public SplitBasedOnLabel(string field, string[] labelNames, string dtype = "float32")
     {
-        _field = FieldNames.Require(field, "field");
-        _labelNames = FieldNames.RequireList(labelNames, "label_names");
+        _field = TransformArgs.Field(field, "field");
+        _labelNames = TransformArgs.Fields(labelNames, "label_names");
         _dtype = LabelDataType.Parse(dtype);
     }
 

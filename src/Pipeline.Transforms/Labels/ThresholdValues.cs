@@ -23,7 +23,7 @@ public sealed class ThresholdValues : ITransform, IDeclaresFields
     /// <param name="dtype">Voxel type of the result: float32 (default), float64, float16, uint8, int8, int16, int32 or int64.</param>
     public ThresholdValues(string[] fields, double threshold = 0.5, string dtype = "float32")
     {
-        _fields = FieldNames.RequireList(fields, "fields");
+        _fields = TransformArgs.Fields(fields, "fields");
         if (!double.IsFinite(threshold)) throw new ConfigArgException("threshold", $"threshold must be a finite number, got {threshold}");
         _threshold = threshold;
         _dtype = LabelDataType.Parse(dtype);

@@ -19,7 +19,7 @@ public sealed class ConvertToChannelsFirst : ITransform, IDeclaresFields
 
     /// <summary>Creates the transform.</summary>
     /// <param name="fields">Image fields that must be loaded by now.</param>
-    public ConvertToChannelsFirst(string[] fields) => _fields = IntensityArgs.Fields(fields);
+    public ConvertToChannelsFirst(string[] fields) => _fields = TransformArgs.Fields(fields);
 
     /// <inheritdoc />
     public bool IsDeterministic => true;

@@ -26,7 +26,7 @@ public sealed class LoadNifti : ITransform, IDeclaresFields
     /// <param name="asClosestCanonical">Reorient to the closest RAS+ axis order by permuting and flipping axes, as nibabel's <c>as_closest_canonical</c>.</param>
     public LoadNifti(string[] fields, string dtype = "float32", bool asClosestCanonical = false)
     {
-        _fields = IntensityArgs.Fields(fields);
+        _fields = TransformArgs.Fields(fields);
         _dtype = LoadedDataTypes.Parse(dtype);
         _asClosestCanonical = asClosestCanonical;
     }

@@ -24,7 +24,7 @@ public sealed class LoadPng : ITransform, IDeclaresFields
     /// <param name="asGrey">Convert colour images to one grey channel (PIL's <c>convert('L')</c>) and drop alpha.</param>
     public LoadPng(string[] fields, string dtype = "float32", bool asGrey = false)
     {
-        _fields = IntensityArgs.Fields(fields);
+        _fields = TransformArgs.Fields(fields);
         _dtype = LoadedDataTypes.Parse(dtype);
         _asGrey = asGrey;
     }

@@ -21,7 +21,7 @@ public sealed class RepeatChannel : ITransform, IDeclaresFields
     /// <param name="repeats">How many copies of each channel the result holds, ≥ 1.</param>
     public RepeatChannel(string[] fields, [Arg("repeats", "repeat", Description = "copies of each channel in the result (≥ 1)")] int repeats)
     {
-        _fields = IntensityArgs.Fields(fields);
+        _fields = TransformArgs.Fields(fields);
         if (repeats < 1) throw new ConfigArgException("repeats", $"repeats must be at least 1, got {repeats}");
         _repeats = repeats;
     }

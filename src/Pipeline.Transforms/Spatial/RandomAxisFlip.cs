@@ -16,8 +16,8 @@ public sealed class RandomAxisFlip : ITransform, IDeclaresFields
     /// <param name="probability">Probability of flipping at all.</param>
     public RandomAxisFlip(string[] fields, double probability = 0.5)
     {
-        _fields = SpatialArgs.Fields(fields);
-        _probability = SpatialArgs.Probability(probability);
+        _fields = TransformArgs.Fields(fields);
+        _probability = TransformArgs.Probability(probability);
     }
 
     /// <inheritdoc />

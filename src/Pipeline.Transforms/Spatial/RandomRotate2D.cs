@@ -29,9 +29,9 @@ public sealed class RandomRotate2D : ITransform, IDeclaresFields
     public RandomRotate2D(string[] fields, string[]? labelFields = null, double probability = 0.5, double[]? degrees = null,
         ResamplePadding paddingMode = ResamplePadding.Border)
     {
-        _fields = SpatialArgs.Fields(fields);
+        _fields = TransformArgs.Fields(fields);
         _labelFields = RotationArgs.LabelFields(_fields, labelFields);
-        _probability = SpatialArgs.Probability(probability);
+        _probability = TransformArgs.Probability(probability);
         _range = SpatialArgs.AngleRange(degrees ?? [15], "degrees");
         _padding = paddingMode;
     }

@@ -32,9 +32,9 @@ public sealed class RandomRotate3D : ITransform, IDeclaresFields
     public RandomRotate3D(string[] fields, string[]? labelFields = null, double probability = 0.5,
         double[]? degreesX = null, double[]? degreesY = null, double[]? degreesZ = null, ResamplePadding paddingMode = ResamplePadding.Border)
     {
-        _fields = SpatialArgs.Fields(fields);
+        _fields = TransformArgs.Fields(fields);
         _labelFields = RotationArgs.LabelFields(_fields, labelFields);
-        _probability = SpatialArgs.Probability(probability);
+        _probability = TransformArgs.Probability(probability);
         _x = SpatialArgs.AngleRange(degreesX ?? [15], "degrees_x");
         _y = SpatialArgs.AngleRange(degreesY ?? [15], "degrees_y");
         _z = SpatialArgs.AngleRange(degreesZ ?? [15], "degrees_z");

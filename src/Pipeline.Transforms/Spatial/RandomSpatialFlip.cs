@@ -21,8 +21,8 @@ public sealed class RandomSpatialFlip : ITransform, IDeclaresFields
     /// <param name="axes">Spatial axes that may flip (0 = i, 1 = j, 2 = k); all spatial axes when omitted.</param>
     public RandomSpatialFlip(string[] fields, double probability = 0.5, int[]? axes = null)
     {
-        _fields = SpatialArgs.Fields(fields);
-        _probability = SpatialArgs.Probability(probability);
+        _fields = TransformArgs.Fields(fields);
+        _probability = TransformArgs.Probability(probability);
         if (axes is not null)
         {
             if (axes.Length == 0) throw new ConfigArgException("axes", "name at least one axis, or omit axes to use all spatial axes");

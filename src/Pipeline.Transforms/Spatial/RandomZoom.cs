@@ -31,7 +31,7 @@ public sealed class RandomZoom : ITransform, IDeclaresFields
     public RandomZoom(string imageField, string? labelField = null, double[]? lowerLimits = null, double[]? upperLimits = null,
         double probability = 1.0, ResamplePadding paddingMode = ResamplePadding.Border)
     {
-        _imageField = SpatialArgs.Field(imageField, "image_field");
+        _imageField = TransformArgs.Field(imageField, "image_field");
         if (labelField is not null && (string.IsNullOrWhiteSpace(labelField) || labelField == imageField))
             throw new ConfigArgException("label_field", "name a label field other than image_field, or omit it");
         _labelField = labelField;
@@ -40,7 +40,7 @@ public sealed class RandomZoom : ITransform, IDeclaresFields
         for (var a = 0; a < 3; a++)
             if (SpatialArgs.ForRank(_lower, 3)[a] > SpatialArgs.ForRank(_upper, 3)[a])
                 throw new ConfigArgException("lower_limits", $"lower_limits [{string.Join(", ", _lower)}] must not exceed upper_limits [{string.Join(", ", _upper)}]");
-        _probability = SpatialArgs.Probability(probability);
+        _probability = TransformArgs.Probability(probability);
         _padding = paddingMode;
     }
 

@@ -13,7 +13,7 @@ public sealed class RestoreOrientation : ITransform, IDeclaresFields
 
     /// <summary>Creates the transform.</summary>
     /// <param name="fields">Image fields to reorient.</param>
-    public RestoreOrientation(string[] fields) => _fields = SpatialArgs.Fields(fields);
+    public RestoreOrientation(string[] fields) => _fields = TransformArgs.Fields(fields);
 
     /// <inheritdoc />
     public bool IsDeterministic => true;

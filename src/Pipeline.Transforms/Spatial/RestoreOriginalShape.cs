@@ -25,8 +25,8 @@ public sealed class RestoreOriginalShape : ITransform, IDeclaresFields
     /// <param name="isLabel">Nearest-neighbour interpolation (label maps) instead of linear.</param>
     public RestoreOriginalShape(string field, string srcField, bool isLabel = false)
     {
-        _field = SpatialArgs.Field(field, "field");
-        _srcField = SpatialArgs.Field(srcField, "src_field");
+        _field = TransformArgs.Field(field, "field");
+        _srcField = TransformArgs.Field(srcField, "src_field");
         _interpolation = isLabel ? Interpolation.Nearest : Interpolation.Linear;
     }
 

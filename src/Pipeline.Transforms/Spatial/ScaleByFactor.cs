@@ -24,7 +24,7 @@ public sealed class ScaleByFactor : ITransform, IDeclaresFields
     /// <param name="isLabel">Nearest-neighbour interpolation (label maps) instead of linear.</param>
     public ScaleByFactor(string[] fields, double[] factor, bool isLabel = false)
     {
-        _fields = SpatialArgs.Fields(fields);
+        _fields = TransformArgs.Fields(fields);
         _factor = SpatialArgs.PerAxis(factor, "factor", f => f > 0, "a positive zoom factor");
         _interpolation = isLabel ? Interpolation.Nearest : Interpolation.Linear;
     }

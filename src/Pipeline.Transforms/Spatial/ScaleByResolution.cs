@@ -27,7 +27,7 @@ public sealed class ScaleByResolution : ITransform, IDeclaresFields
     /// <param name="isLabel">Nearest-neighbour interpolation (label maps) instead of linear.</param>
     public ScaleByResolution(string[] fields, double[] targetResolution, bool isLabel = false)
     {
-        _fields = SpatialArgs.Fields(fields);
+        _fields = TransformArgs.Fields(fields);
         _targetResolution = SpatialArgs.PerAxis(targetResolution, "target_resolution", _ => true, "a voxel size in mm");
         if (_targetResolution.All(r => r <= 0)) throw new ConfigArgException("target_resolution", "give at least one positive voxel size in mm");
         _interpolation = isLabel ? Interpolation.Nearest : Interpolation.Linear;

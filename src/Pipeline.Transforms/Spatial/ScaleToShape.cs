@@ -25,7 +25,7 @@ public sealed class ScaleToShape : ITransform, IDeclaresFields
     /// <param name="isLabel">Nearest-neighbour interpolation (label maps) instead of linear.</param>
     public ScaleToShape(string[] fields, long[] targetShape, bool isLabel = false)
     {
-        _fields = SpatialArgs.Fields(fields);
+        _fields = TransformArgs.Fields(fields);
         _targetShape = SpatialArgs.PerAxis(targetShape, "target_shape", _ => true, "a size");
         _interpolation = isLabel ? Interpolation.Nearest : Interpolation.Linear;
     }

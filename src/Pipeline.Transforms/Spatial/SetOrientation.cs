@@ -22,7 +22,7 @@ public sealed class SetOrientation : ITransform, IDeclaresFields
     /// <param name="axcodes">Target orientation: one of L/R, P/A, I/S per axis, e.g. RAS or LPS.</param>
     public SetOrientation(string[] fields, string axcodes = "RAS")
     {
-        _fields = SpatialArgs.Fields(fields);
+        _fields = TransformArgs.Fields(fields);
         try
         {
             if (Imaging.Orientation.ParseAxisCodes(axcodes).Length is not (2 or 3)) throw new ArgumentException("give two or three codes");

@@ -5,30 +5,6 @@ namespace Pipeline.Transforms.Spatial;
 /// <summary>Validation and per-axis broadcasting of the config args the spatial transforms share.</summary>
 internal static class SpatialArgs
 {
-    /// <summary>A non-empty list of distinct, non-blank field names.</summary>
-    public static string[] Fields(string[] fields, string arg = "fields")
-    {
-        if (fields.Length == 0) throw new ConfigArgException(arg, "name at least one field");
-        if (fields.Any(string.IsNullOrWhiteSpace)) throw new ConfigArgException(arg, "field names must not be empty");
-        var duplicate = fields.GroupBy(f => f, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
-        if (duplicate is not null) throw new ConfigArgException(arg, $"field '{duplicate.Key}' is listed twice");
-        return fields;
-    }
-
-    /// <summary>One non-blank field name.</summary>
-    public static string Field(string field, string arg)
-    {
-        if (string.IsNullOrWhiteSpace(field)) throw new ConfigArgException(arg, "name a field");
-        return field;
-    }
-
-    /// <summary>A probability in [0, 1].</summary>
-    public static double Probability(double probability, string arg = "probability")
-    {
-        if (!(probability is >= 0 and <= 1)) throw new ConfigArgException(arg, $"probability must be between 0 and 1, got {probability}");
-        return probability;
-    }
-
     /// <summary>A per-axis list of 1 to 3 values each satisfying <paramref name="valid"/> (described by <paramref name="what"/>).</summary>
     public static double[] PerAxis(double[] values, string arg, Func<double, bool> valid, string what)
     {

@@ -24,7 +24,7 @@ public sealed class SymmetricPadderDiv : ITransform, IDeclaresFields
     /// <param name="value">Fill value for mode constant.</param>
     public SymmetricPadderDiv(string[] fields, long[]? divisor = null, PadMode mode = PadMode.Constant, double value = 0)
     {
-        _fields = SpatialArgs.Fields(fields);
+        _fields = TransformArgs.Fields(fields);
         _divisor = SpatialArgs.PerAxis(divisor ?? [32], "divisor", d => d >= 1, "a positive divisor");
         if (!double.IsFinite(value)) throw new ConfigArgException("value", "the fill value must be a finite number");
         _mode = mode;

@@ -42,8 +42,8 @@ public sealed class CopyProperties : ITransform, IDeclaresFields
     /// <param name="properties">What to copy: affine, original_affine, original_shape, source_files, extra; default all.</param>
     public CopyProperties(string[] fields, string fromField, string[]? properties = null)
     {
-        _fields = FieldNames.RequireList(fields, "fields");
-        _fromField = FieldNames.Require(fromField, "from_field");
+        _fields = TransformArgs.Fields(fields, "fields");
+        _fromField = TransformArgs.Field(fromField, "from_field");
         if (properties is null) _parts = [.. Enum.GetValues<ImagePart>()];
         else
         {

@@ -36,7 +36,7 @@ public sealed class SaveAsNifti : ITransform, IDeclaresFields
     /// <param name="warnings">Where warnings go (a host service); standard error when the host gives none.</param>
     public SaveAsNifti(string[] fields, string outDir, bool interrupt = false, TextWriter? warnings = null)
     {
-        _fields = FieldNames.RequireList(fields, "fields");
+        _fields = TransformArgs.Fields(fields, "fields");
         if (string.IsNullOrWhiteSpace(outDir)) throw new ConfigArgException("out_dir", "name the folder to write into");
         _outDir = outDir;
         _interrupt = interrupt;
