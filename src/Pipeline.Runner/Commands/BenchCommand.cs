@@ -33,7 +33,17 @@ public static class BenchCommand
             if (parse.GetValue(initFilters) is { } f) modelArgs["init_filters"] = f;
             if (parse.GetValue(args) is { } extra)
             {
-                if (System.Text.Json.Nodes.JsonNode.Parse(extra) is not System.Text.Json.Nodes.JsonObject extraArgs)
+                System.Text.Json.Nodes.JsonNode? parsed;
+                try
+                {
+                    parsed = System.Text.Json.Nodes.JsonNode.Parse(extra);
+                }
+                catch (System.Text.Json.JsonException e)
+                {
+                    error.WriteLine($"error: --args is not valid JSON: {e.Message}");
+                    return ExitCodes.ConfigError;
+                }
+                if (parsed is not System.Text.Json.Nodes.JsonObject extraArgs)
                 {
                     error.WriteLine("error: --args must be a JSON object");
                     return ExitCodes.ConfigError;

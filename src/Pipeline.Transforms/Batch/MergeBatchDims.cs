@@ -25,7 +25,8 @@ public sealed class MergeBatchDims : IBatchTransform
         {
             var data = batch.Get(field, nameof(MergeBatchDims));
             if (!batch.HasCropsAxis(field)) continue;
-            batch.Set(field, data.flatten(0, 1).contiguous(), hasCropsAxis: false);
+            using var scope = TorchSharp.torch.NewDisposeScope();
+            batch.Set(field, data.flatten(0, 1).contiguous().MoveToOuterDisposeScope(), hasCropsAxis: false);
         }
     }
 }
