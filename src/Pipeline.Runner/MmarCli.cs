@@ -16,6 +16,7 @@ public static class MmarCli
             InfoCommand.Create(),
             ConvertCommand.Create(),
             PreviewCommand.Create(),
+            ImportWeightsCommand.Create(),
             BenchCommand.Create(),
         };
 

@@ -45,6 +45,7 @@ public static class ComponentServiceCollectionExtensions
 
         services.TryAddSingleton(sp => new ComponentRegistry(sp.GetServices<ComponentDescriptor>()));
         services.TryAddSingleton<ComponentFactory>();
+        services.TryAddSingleton<NetworkFactory>();
         return services;
     }
 }

@@ -18,7 +18,7 @@ namespace Pipeline.Networks.Models;
 /// so other sizes break the additive skips.
 /// </remarks>
 [Component(ComponentKind.Model, "SegResnet")]
-public sealed class SegResnet : nn.Module<Tensor, Tensor>
+public sealed class SegResnet : nn.Module<Tensor, Tensor>, IFixedShapeNetwork
 {
     private static readonly string[] FinalActivations = ["softmax", "sigmoid", "linear"];
     private static readonly string[] UpsampleModes = ["nontrainable", "deconv"];
@@ -109,6 +109,27 @@ public sealed class SegResnet : nn.Module<Tensor, Tensor>
     /// <summary>ResBlocks per encoder level.</summary>
     public IReadOnlyList<int> BlocksDown { get; }
 
+    /// <summary>The spatial shape recorded by <see cref="RecordInputShape"/>; null until then, when any legal size is accepted.</summary>
+    public IReadOnlyList<int>? FixedInputShape { get; private set; }
+
+    /// <inheritdoc />
+    /// <remarks>Clara built SegResnet as a static graph for the training crop, so it never supports <c>dynamic_input_shape</c>.</remarks>
+    public InputContract InputContract => new()
+    {
+        InChannels = InChannels,
+        SpatialDims = 3,
+        Divisors = [Divisor(BlocksDown), Divisor(BlocksDown), Divisor(BlocksDown)],
+        SupportsDynamicShape = false,
+        FixedShape = FixedInputShape,
+    };
+
+    /// <inheritdoc />
+    public void RecordInputShape(IReadOnlyList<int> spatialShape)
+    {
+        var contract = (InputContract with { FixedShape = null }).WithFixedShape(spatialShape);
+        FixedInputShape = contract.FixedShape;
+    }
+
     /// <summary>Every spatial input size must be a multiple of this: 2^(len(blocks_down) - 1).</summary>
     public static int Divisor(IReadOnlyList<int> blocksDown)
     {
@@ -174,6 +195,10 @@ public sealed class SegResnet : nn.Module<Tensor, Tensor>
                 throw new ArgumentException(
                     $"SegResnet input spatial size {x.shape[d]} (dimension {d - 2} of [{string.Join(", ", x.shape.Skip(2))}]) is not a multiple of {divisor}; " +
                     $"with {BlocksDown.Count} encoder levels every spatial size must be a multiple of 2^({BlocksDown.Count}-1) = {divisor}", nameof(x));
+        if (FixedInputShape is not null && !x.shape.Skip(2).Select(s => (int)s).SequenceEqual(FixedInputShape))
+            throw new ArgumentException(
+                $"SegResnet was built for input shape [{string.Join(", ", FixedInputShape)}] (its training crop) and has a fixed input shape; " +
+                $"got [{string.Join(", ", x.shape.Skip(2))}]. Use roi_size [{string.Join(", ", FixedInputShape)}] or a dynamic-shape model such as SegAhnet", nameof(x));
     }
 
     private static void Validate(int numClasses, int inChannels, int[] blocksDown, int[] blocksUp, int initFilters, bool useGroupNorm,

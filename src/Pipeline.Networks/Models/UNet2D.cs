@@ -15,7 +15,7 @@ namespace Pipeline.Networks.Models;
 /// bottleneck), <c>up.{j}.upconv</c> and <c>up.{j}.conv.conv1/conv2</c> for decoder step j (deepest first), <c>final</c> for the 1×1 conv.
 /// </remarks>
 [Component(ComponentKind.Model, "UNet2D")]
-public sealed class UNet2D : nn.Module<Tensor, Tensor>
+public sealed class UNet2D : nn.Module<Tensor, Tensor>, INetwork
 {
     private static readonly string[] Paddings = ["same", "valid"];
 
@@ -73,6 +73,15 @@ public sealed class UNet2D : nn.Module<Tensor, Tensor>
     /// <summary>"same" or "valid".</summary>
     public string Padding { get; }
 
+    /// <inheritdoc />
+    public InputContract InputContract => new()
+    {
+        InChannels = InChannels,
+        SpatialDims = 2,
+        Divisors = Padding == "same" ? [Divisor(Features.Count), Divisor(Features.Count)] : [1, 1],
+        ValidPaddingLevels = Padding == "same" ? 0 : Features.Count,
+    };
+
     /// <summary>In "same" mode every spatial input size must be a multiple of this: 2^(levels - 1).</summary>
     public static int Divisor(int levels)
     {
@@ -84,28 +93,8 @@ public sealed class UNet2D : nn.Module<Tensor, Tensor>
     /// The "valid"-mode output size for one spatial input size with <paramref name="levels"/> levels (the paper: 572 → 388 with 5);
     /// false when the size is illegal: some conv output would be empty or some level's size would be odd before pooling.
     /// </summary>
-    public static bool TryGetValidOutputSize(int inputSize, int levels, out int outputSize)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(levels, 1);
-        outputSize = 0;
-        long n = inputSize;
-        for (var i = 0; i < levels - 1; i++)
-        {
-            n -= 4;
-            // An odd size would make the pool drop a row that the up path cannot restore, breaking the skip alignment.
-            if (n < 1 || n % 2 != 0) return false;
-            n /= 2;
-        }
-        n -= 4;
-        if (n < 1) return false;
-        for (var i = 0; i < levels - 1; i++)
-        {
-            n = 2 * n - 4;
-            if (n < 1) return false;
-        }
-        outputSize = (int)n;
-        return true;
-    }
+    public static bool TryGetValidOutputSize(int inputSize, int levels, out int outputSize) =>
+        ValidPaddingUNetSize.TryGetOutputSize(inputSize, levels, out outputSize);
 
     /// <summary>Maps [B, in_channels, H, W] to [B, num_classes, H', W'] softmax probabilities (H' = H in "same" mode).</summary>
     public override Tensor forward(Tensor x)

@@ -19,7 +19,7 @@ namespace Pipeline.Networks.Models;
 /// bottleneck (input size / divisor) must hold more than one voxel, since instance norm over a single voxel is degenerate.
 /// </remarks>
 [Component(ComponentKind.Model, "UNet3D")]
-public sealed class UNet3D : nn.Module<Tensor, Tensor>
+public sealed class UNet3D : nn.Module<Tensor, Tensor>, INetwork
 {
     private static readonly string[] Normalizations = ["instancenorm"];
 
@@ -75,6 +75,14 @@ public sealed class UNet3D : nn.Module<Tensor, Tensor>
 
     /// <summary>Width of each resolution level, shallowest first.</summary>
     public IReadOnlyList<int> Filters { get; }
+
+    /// <inheritdoc />
+    public InputContract InputContract => new()
+    {
+        InChannels = InChannels,
+        SpatialDims = 3,
+        Divisors = [Divisor(Filters), Divisor(Filters), Divisor(Filters)],
+    };
 
     /// <summary>Every spatial input size must be a multiple of this: 2^(len(filters) - 1).</summary>
     public static int Divisor(IReadOnlyList<int> filters)

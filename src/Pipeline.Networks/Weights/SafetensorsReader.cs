@@ -12,23 +12,8 @@ public static class SafetensorsReader
     /// <summary>Reads every tensor and the metadata of <paramref name="path"/>; throws <see cref="SafetensorsFormatException"/> on malformed input.</summary>
     public static SafetensorsFile Read(string path)
     {
-        if (!BitConverter.IsLittleEndian)
-            throw new PlatformNotSupportedException("safetensors data is little-endian; big-endian hosts are not supported");
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-        var fileLength = stream.Length;
-        if (fileLength < 8)
-            throw new SafetensorsFormatException(path, $"the file is {fileLength} bytes, shorter than the 8-byte header length");
-        Span<byte> prefix = stackalloc byte[8];
-        stream.ReadExactly(prefix);
-        var headerLength = BinaryPrimitives.ReadUInt64LittleEndian(prefix);
-        if (headerLength > MaxHeaderBytes)
-            throw new SafetensorsFormatException(path, $"the header length {headerLength} exceeds the {MaxHeaderBytes}-byte limit");
-        if ((long)headerLength > fileLength - 8)
-            throw new SafetensorsFormatException(path, $"the header length {headerLength} runs past the end of the {fileLength}-byte file");
-        var json = new byte[headerLength];
-        stream.ReadExactly(json);
-        var dataStart = 8 + (long)headerLength;
-        var (entries, metadata) = SafetensorsHeader.Parse(path, json, fileLength - dataStart);
+        var (entries, metadata, dataStart) = ReadHeader(path, stream);
 
         var tensors = new OrderedDictionary<string, Tensor>(StringComparer.Ordinal);
         try
@@ -57,5 +42,33 @@ public static class SafetensorsReader
             throw;
         }
         return new SafetensorsFile(tensors, metadata);
+    }
+
+    /// <summary>Reads only the string metadata of <paramref name="path"/>, validating the header but not loading any tensor.</summary>
+    public static IReadOnlyDictionary<string, string> ReadMetadata(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        return ReadHeader(path, stream).Metadata;
+    }
+
+    private static (List<SafetensorsEntry> Entries, Dictionary<string, string> Metadata, long DataStart) ReadHeader(string path, FileStream stream)
+    {
+        if (!BitConverter.IsLittleEndian)
+            throw new PlatformNotSupportedException("safetensors data is little-endian; big-endian hosts are not supported");
+        var fileLength = stream.Length;
+        if (fileLength < 8)
+            throw new SafetensorsFormatException(path, $"the file is {fileLength} bytes, shorter than the 8-byte header length");
+        Span<byte> prefix = stackalloc byte[8];
+        stream.ReadExactly(prefix);
+        var headerLength = BinaryPrimitives.ReadUInt64LittleEndian(prefix);
+        if (headerLength > MaxHeaderBytes)
+            throw new SafetensorsFormatException(path, $"the header length {headerLength} exceeds the {MaxHeaderBytes}-byte limit");
+        if ((long)headerLength > fileLength - 8)
+            throw new SafetensorsFormatException(path, $"the header length {headerLength} runs past the end of the {fileLength}-byte file");
+        var json = new byte[headerLength];
+        stream.ReadExactly(json);
+        var dataStart = 8 + (long)headerLength;
+        var (entries, metadata) = SafetensorsHeader.Parse(path, json, fileLength - dataStart);
+        return (entries, metadata, dataStart);
     }
 }

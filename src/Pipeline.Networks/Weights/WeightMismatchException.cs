@@ -24,9 +24,13 @@ public sealed class WeightMismatchException : Exception
     private static string Describe(IReadOnlyList<string> missing, IReadOnlyList<string> unexpected, IReadOnlyList<string> mismatched)
     {
         var parts = new List<string>();
-        if (missing.Count > 0) parts.Add($"missing keys: {string.Join(", ", missing)}");
-        if (unexpected.Count > 0) parts.Add($"unexpected keys: {string.Join(", ", unexpected)}");
-        if (mismatched.Count > 0) parts.Add($"mismatched keys: {string.Join(", ", mismatched)}");
+        if (missing.Count > 0) parts.Add($"{missing.Count} missing key(s): {List(missing)}");
+        if (unexpected.Count > 0) parts.Add($"{unexpected.Count} unexpected key(s): {List(unexpected)}");
+        if (mismatched.Count > 0) parts.Add($"{mismatched.Count} mismatched key(s): {List(mismatched)}");
         return "the weights do not fit the module; " + string.Join("; ", parts);
     }
+
+    // A wrong architecture mismatches hundreds of keys; the first few say what went wrong, the counts say how much.
+    private static string List(IReadOnlyList<string> keys) =>
+        keys.Count <= 12 ? string.Join(", ", keys) : string.Join(", ", keys.Take(12)) + $", … ({keys.Count - 12} more)";
 }
