@@ -37,7 +37,8 @@ public static class ValidPaddingUNetSize
         int below = 0, above = 0;
         for (var s = inputSize - 1; s >= 1 && below == 0; s--)
             if (TryGetOutputSize(s, levels, out _)) below = (int)s;
-        for (var s = inputSize + 1; s < inputSize + (1L << (levels + 2)) && above == 0; s++)
+        // Legal sizes are 2^(levels-1) apart and the smallest is below 2^(levels+3).
+        for (var s = inputSize + 1; s <= inputSize + (1L << (levels + 3)) && above == 0; s++)
             if (TryGetOutputSize(s, levels, out _)) above = (int)s;
         return (below, above);
     }

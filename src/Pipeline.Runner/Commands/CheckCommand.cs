@@ -94,6 +94,7 @@ public static class CheckCommand
         }
         var fieldsByList = CheckDatalists(config, problems, output);
         FieldFlowCheck.Run(config, components, section => ChainStartFields(config, section, fieldsByList), problems);
+        InputContractCheck.Run(config, components, problems);
         foreach (var component in components.Values) (component as IDisposable)?.Dispose();
         return constructed;
     }
