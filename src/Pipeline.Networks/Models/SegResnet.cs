@@ -12,13 +12,13 @@ namespace Pipeline.Networks.Models;
 /// <c>down_layers.1.0.conv.weight</c>, <c>up_samples.0.0.conv.weight</c>, <c>conv_final.2.conv.bias</c>, …), so MONAI
 /// weights exported to safetensors load by name with <see cref="Weights.StateDictLoader"/>.
 /// The VAE regularisation branch of Clara's <c>use_vae</c> (MONAI's separate SegResNetVAE) is not implemented;
-/// <c>use_vae: true</c> is rejected. Clara's <c>reg_weight</c> (a TensorFlow L2 kernel regulariser) is not an arg here:
-/// weight decay belongs to the optimizer.
+/// <c>use_vae: true</c> is rejected. Clara's <c>reg_weight</c> (a TensorFlow L2 kernel regulariser) is kept as
+/// <see cref="RegularizationLoss"/>, which training adds to the loss.
 /// Every spatial size of the input must be a multiple of <see cref="Divisor"/>: the stride-2 convolutions round up,
 /// so other sizes break the additive skips.
 /// </remarks>
 [Component(ComponentKind.Model, "SegResnet")]
-public sealed class SegResnet : nn.Module<Tensor, Tensor>, IFixedShapeNetwork
+public sealed class SegResnet : nn.Module<Tensor, Tensor>, IFixedShapeNetwork, IRegularizedNetwork
 {
     private static readonly string[] FinalActivations = ["softmax", "sigmoid", "linear"];
     private static readonly string[] UpsampleModes = ["nontrainable", "deconv"];
@@ -44,11 +44,16 @@ public sealed class SegResnet : nn.Module<Tensor, Tensor>, IFixedShapeNetwork
     /// <param name="finalActivation">softmax or sigmoid over channels, or linear for raw logits.</param>
     /// <param name="upsampleMode">nontrainable (trilinear, MONAI's default) or deconv (2×2×2 transposed conv).</param>
     /// <param name="useVae">Clara's VAE regularisation branch; not supported yet, so only false is accepted.</param>
+    /// <param name="regWeight">Clara's L2 kernel regulariser weight (TensorFlow <c>l2_regularizer</c>, 1e-5 in Clara's BraTS config); 0 turns it off.</param>
     public SegResnet(int numClasses, int inChannels = 1, int[]? blocksDown = null, int[]? blocksUp = null, int initFilters = 8,
         bool useGroupNorm = true, [Arg("use_group_normG")] int groupNormGroups = 8, bool useBatchNorm = false,
-        double dropoutProb = 0.0, string finalActivation = "softmax", string upsampleMode = "nontrainable", bool useVae = false)
+        double dropoutProb = 0.0, string finalActivation = "softmax", string upsampleMode = "nontrainable", bool useVae = false,
+        double regWeight = 0.0)
         : base(nameof(SegResnet))
     {
+        if (!(regWeight >= 0) || double.IsInfinity(regWeight))
+            throw new ConfigArgException("reg_weight", $"must be a finite number ≥ 0; got {regWeight}");
+        RegularizationWeight = regWeight;
         blocksDown ??= [1, 2, 2, 4];
         blocksUp ??= [1, 1, 1];
         Validate(numClasses, inChannels, blocksDown, blocksUp, initFilters, useGroupNorm, groupNormGroups, useBatchNorm,
@@ -102,6 +107,12 @@ public sealed class SegResnet : nn.Module<Tensor, Tensor>, IFixedShapeNetwork
 
     /// <summary>Output channels.</summary>
     public int NumClasses { get; }
+
+    /// <inheritdoc />
+    public double RegularizationWeight { get; }
+
+    /// <inheritdoc />
+    public Tensor RegularizationLoss() => Regularization.KernelL2Penalty.Of(this, RegularizationWeight);
 
     /// <summary>Input channels.</summary>
     public int InChannels { get; }
