@@ -1,3 +1,4 @@
+using Pipeline.Networks.Layers;
 using Pipeline.Components;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -177,10 +178,10 @@ public sealed class SegResnet : nn.Module<Tensor, Tensor>, IFixedShapeNetwork, I
 
     /// <summary>MONAI's <c>Convolution(conv_only=True)</c>: a Sequential whose only child is "conv", padding k/2.</summary>
     internal static nn.Module<Tensor, Tensor> ConvOnly(long inChannels, long outChannels, long kernel, long stride, bool bias) =>
-        nn.Sequential(("conv", nn.Conv3d(inChannels, outChannels, kernel, stride: stride, padding: kernel / 2, bias: bias)));
+        nn.Sequential(("conv", ConvolutionLayer.Conv3d(inChannels, outChannels, kernel, stride: stride, padding: kernel / 2, bias: bias)));
 
     private static nn.Module<Tensor, Tensor> Deconv(long channels) =>
-        nn.Sequential(("deconv", nn.ConvTranspose3d(channels, channels, 2, stride: 2, bias: true)));
+        nn.Sequential(("deconv", ConvolutionLayer.ConvTranspose3d(channels, channels, 2, stride: 2, bias: true)));
 
     private static nn.Module<Tensor, Tensor> GroupNorm(long groups, long channels)
     {

@@ -1,3 +1,4 @@
+using Pipeline.Networks.Layers;
 using Pipeline.Components;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -46,7 +47,7 @@ public sealed class UNet2D : nn.Module<Tensor, Tensor>, INetwork
         _up = new ModuleList<UNet2DUpBlock>();
         for (var i = features.Length - 1; i > 0; i--)
             _up.append(new UNet2DUpBlock(features[i], features[i - 1], pad, useBatchNorm));
-        _final = nn.Conv2d(features[0], numClasses, 1, bias: true);
+        _final = ConvolutionLayer.Conv2d(features[0], numClasses, 1, bias: true);
 
         // Registered by hand (not RegisterComponents) so the state-dict names are the reference's, not the C# field names.
         register_module("down", _down);

@@ -1,3 +1,4 @@
+using Pipeline.Networks.Layers;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -16,8 +17,8 @@ public sealed class UNet2DConvBlock : nn.Module<Tensor, Tensor>
     public UNet2DConvBlock(long inChannels, long outChannels, long padding, bool useBatchNorm) : base(nameof(UNet2DConvBlock))
     {
         // The bias is kept even with batch norm, as the reference implementation does, so weight sets stay interchangeable.
-        _conv1 = nn.Conv2d(inChannels, outChannels, 3, padding: padding, bias: true);
-        _conv2 = nn.Conv2d(outChannels, outChannels, 3, padding: padding, bias: true);
+        _conv1 = ConvolutionLayer.Conv2d(inChannels, outChannels, 3, padding: padding, bias: true);
+        _conv2 = ConvolutionLayer.Conv2d(outChannels, outChannels, 3, padding: padding, bias: true);
         register_module("conv1", _conv1);
         if (useBatchNorm)
         {

@@ -1,3 +1,4 @@
+using Pipeline.Networks.Layers;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -13,7 +14,7 @@ public sealed class UNet2DUpBlock : nn.Module<Tensor, Tensor, Tensor>
     /// <summary>Builds the level: <paramref name="inChannels"/> from below, halved by the upconv, doubled by the skip concat.</summary>
     public UNet2DUpBlock(long inChannels, long outChannels, long padding, bool useBatchNorm) : base(nameof(UNet2DUpBlock))
     {
-        _upconv = nn.ConvTranspose2d(inChannels, outChannels, 2, stride: 2, bias: true);
+        _upconv = ConvolutionLayer.ConvTranspose2d(inChannels, outChannels, 2, stride: 2, bias: true);
         _conv = new UNet2DConvBlock(2 * outChannels, outChannels, padding, useBatchNorm);
         register_module("upconv", _upconv);
         register_module("conv", _conv);

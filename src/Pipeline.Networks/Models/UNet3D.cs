@@ -1,3 +1,4 @@
+using Pipeline.Networks.Layers;
 using Pipeline.Components;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -51,7 +52,7 @@ public sealed class UNet3D : nn.Module<Tensor, Tensor>, INetwork
         _upsample = new ModuleList<UNet3DUpBlock>();
         for (var i = filters.Length - 1; i > 0; i--)
             _upsample.append(new UNet3DUpBlock(filters[i], filters[i - 1], negativeSlope));
-        _outputBlock = nn.Sequential(("conv", nn.Conv3d(filters[0], numClasses, 3, padding: 1, bias: true)));
+        _outputBlock = nn.Sequential(("conv", ConvolutionLayer.Conv3d(filters[0], numClasses, 3, padding: 1, bias: true)));
 
         // Registered by hand (not RegisterComponents) so the state-dict names are the reference's, not the C# field names.
         register_module("input_block", _inputBlock);

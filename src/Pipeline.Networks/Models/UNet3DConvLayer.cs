@@ -1,3 +1,4 @@
+using Pipeline.Networks.Layers;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -14,7 +15,7 @@ public sealed class UNet3DConvLayer : nn.Module<Tensor, Tensor>
     /// <summary>Builds the layer; <paramref name="stride"/> 2 halves every spatial size.</summary>
     public UNet3DConvLayer(long inChannels, long outChannels, long stride, double negativeSlope) : base(nameof(UNet3DConvLayer))
     {
-        _conv = nn.Conv3d(inChannels, outChannels, 3, stride: stride, padding: 1, bias: false);
+        _conv = ConvolutionLayer.Conv3d(inChannels, outChannels, 3, stride: stride, padding: 1, bias: false);
         // TorchSharp 0.107's InstanceNorm3d starts its affine parameters at 1/0 (unlike its GroupNorm); a test guards that.
         _norm = nn.InstanceNorm3d(outChannels, eps: 1e-6, affine: true);
         _act = nn.LeakyReLU(negativeSlope);

@@ -1,3 +1,4 @@
+using Pipeline.Networks.Layers;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -13,7 +14,7 @@ public sealed class UNet3DUpBlock : nn.Module<Tensor, Tensor, Tensor>
     /// <summary>Upsamples <paramref name="inChannels"/> to <paramref name="outChannels"/>, which must also be the skip's channel count.</summary>
     public UNet3DUpBlock(long inChannels, long outChannels, double negativeSlope) : base(nameof(UNet3DUpBlock))
     {
-        _transpConv = nn.ConvTranspose3d(inChannels, outChannels, 2, stride: 2, bias: true);
+        _transpConv = ConvolutionLayer.ConvTranspose3d(inChannels, outChannels, 2, stride: 2, bias: true);
         _convBlock = new UNet3DConvBlock(2 * outChannels, outChannels, 1, negativeSlope);
         register_module("transp_conv", _transpConv);
         register_module("conv_block", _convBlock);

@@ -1,0 +1,136 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Pipeline.Networks.Layers;
+
+/// <summary>A 2-D or 3-D convolution (or transposed convolution) with PyTorch's parameter names, init and arithmetic, that is also correct in bf16 on CPU.</summary>
+/// <remarks>
+/// libtorch 2.10's oneDNN bf16 convolution kernels for AVX-512 CPUs return wrong values (20–90 % off, varying from run to
+/// run) whenever the output channel count is not a multiple of 16 and the kernel is larger than 1. On a bf16 CPU input this
+/// layer pads the filters with zero filters up to the next multiple of 16 and drops the extra outputs, which is exact and
+/// costs only the padded filters; every other case calls the plain kernel. The state dict is <c>weight</c> and <c>bias</c>,
+/// as <c>nn.Conv3d</c>, so MONAI/PyTorch weights load by name.
+/// </remarks>
+public sealed class ConvolutionLayer : nn.Module<Tensor, Tensor>
+{
+    /// <summary>Output channel counts that the bf16 CPU kernels handle correctly are multiples of this.</summary>
+    public const int SafeBf16ChannelMultiple = 16;
+
+    // Named as their state-dict entries: Module.to(dtype) replaces parameters and finds the fields to update by name.
+#pragma warning disable IDE1006
+    private Parameter weight;
+    private Parameter? bias;
+#pragma warning restore IDE1006
+    private readonly int _spatialDims;
+    private readonly bool _transposed;
+    private readonly long[] _stride;
+    private readonly long[] _padding;
+    private readonly long[] _outputPadding;
+    private readonly long[] _dilation;
+
+    /// <summary>Creates the layer with PyTorch's default initialisation (from torch's seeded generator).</summary>
+    public ConvolutionLayer(int spatialDims, long inChannels, long outChannels, long[] kernel, long[]? stride = null, long[]? padding = null,
+        long[]? dilation = null, bool bias = true, bool transposed = false, long[]? outputPadding = null)
+        : base(transposed ? $"ConvTranspose{spatialDims}d" : $"Conv{spatialDims}d")
+    {
+        if (spatialDims is not (2 or 3)) throw new ArgumentOutOfRangeException(nameof(spatialDims), spatialDims, "must be 2 or 3");
+        ArgumentNullException.ThrowIfNull(kernel);
+        if (kernel.Length != spatialDims) throw new ArgumentException($"needs {spatialDims} kernel sizes; got {kernel.Length}", nameof(kernel));
+        _spatialDims = spatialDims;
+        _transposed = transposed;
+        _stride = stride ?? Ones(spatialDims);
+        _padding = padding ?? new long[spatialDims];
+        _dilation = dilation ?? Ones(spatialDims);
+        _outputPadding = outputPadding ?? new long[spatialDims];
+        InChannels = inChannels;
+        OutChannels = outChannels;
+        Kernel = [.. kernel];
+
+        // Borrow PyTorch's own initialisation (kaiming-uniform weights, fan-in-bounded bias) from a stock layer.
+        using var stock = CreateStock(spatialDims, inChannels, outChannels, kernel, bias, transposed);
+        var initial = stock.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        this.weight = new Parameter(initial["weight"].detach().clone().DetachFromDisposeScope());
+        this.bias = bias ? new Parameter(initial["bias"].detach().clone().DetachFromDisposeScope()) : null;
+        register_parameter("weight", this.weight);
+        if (this.bias is not null) register_parameter("bias", this.bias);
+    }
+
+    /// <summary>Input channels.</summary>
+    public long InChannels { get; }
+
+    /// <summary>Output channels.</summary>
+    public long OutChannels { get; }
+
+    /// <summary>Kernel size per spatial axis.</summary>
+    public IReadOnlyList<long> Kernel { get; }
+
+    /// <summary>The kernel tensor ([out, in, k…], or [in, out, k…] when transposed).</summary>
+    public Parameter Weight => weight;
+
+    /// <summary>The bias, or null.</summary>
+    public Parameter? Bias => bias;
+
+    /// <summary>Does nothing: parameters are registered by hand under PyTorch's names.</summary>
+    protected override void RegisterComponents()
+    {
+    }
+
+    /// <summary>Convolves <paramref name="x"/> ([B, in, spatial…]).</summary>
+    public override Tensor forward(Tensor x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        if (!NeedsChannelPadding(x)) return Convolve(x, weight, bias);
+
+        using var scope = NewDisposeScope();
+        var extra = SafeBf16ChannelMultiple - OutChannels % SafeBf16ChannelMultiple;
+        // Transposed kernels keep output channels on axis 1, ordinary ones on axis 0.
+        var channelAxis = _transposed ? 1 : 0;
+        var padShape = weight.shape.ToArray();
+        padShape[channelAxis] = extra;
+        var paddedWeight = cat([weight, zeros(padShape, dtype: weight.dtype, device: weight.device)], channelAxis);
+        var paddedBias = bias is null ? null : cat([bias, zeros([extra], dtype: bias.dtype, device: bias.device)], 0);
+        return Convolve(x, paddedWeight, paddedBias).narrow(1, 0, OutChannels).contiguous().MoveToOuterDisposeScope();
+    }
+
+    private bool NeedsChannelPadding(Tensor x) =>
+        x.dtype == ScalarType.BFloat16 && x.device_type == DeviceType.CPU && OutChannels % SafeBf16ChannelMultiple != 0 && Kernel.Any(k => k > 1);
+
+    private Tensor Convolve(Tensor x, Tensor weight, Tensor? bias) => (_spatialDims, _transposed) switch
+    {
+        (3, false) => nn.functional.conv3d(x, weight, bias, _stride, _padding, _dilation),
+        (3, true) => nn.functional.conv_transpose3d(x, weight, bias, _stride, _padding, _outputPadding, dilation: _dilation),
+        (2, false) => nn.functional.conv2d(x, weight, bias, _stride, _padding, _dilation),
+        _ => nn.functional.conv_transpose2d(x, weight, bias, _stride, _padding, _outputPadding, dilation: _dilation),
+    };
+
+    private static nn.Module<Tensor, Tensor> CreateStock(int spatialDims, long inChannels, long outChannels, long[] kernel, bool bias, bool transposed)
+    {
+        nn.Module<Tensor, Tensor> stock = (spatialDims, transposed) switch
+        {
+            (3, false) => nn.Conv3d(inChannels, outChannels, (kernel[0], kernel[1], kernel[2]), bias: bias),
+            (3, true) => nn.ConvTranspose3d(inChannels, outChannels, (kernel[0], kernel[1], kernel[2]), bias: bias),
+            (2, false) => nn.Conv2d(inChannels, outChannels, (kernel[0], kernel[1]), bias: bias),
+            _ => nn.ConvTranspose2d(inChannels, outChannels, (kernel[0], kernel[1]), bias: bias),
+        };
+        return stock;
+    }
+
+    /// <summary>A 3-D convolution with a cubic kernel, as <c>nn.Conv3d(in, out, kernel, stride, padding, bias)</c>.</summary>
+    public static ConvolutionLayer Conv3d(long inChannels, long outChannels, long kernel, long stride = 1, long padding = 0, bool bias = true) =>
+        new(3, inChannels, outChannels, [kernel, kernel, kernel], [stride, stride, stride], [padding, padding, padding], bias: bias);
+
+    /// <summary>A 3-D transposed convolution with a cubic kernel, as <c>nn.ConvTranspose3d(in, out, kernel, stride, bias)</c>.</summary>
+    public static ConvolutionLayer ConvTranspose3d(long inChannels, long outChannels, long kernel, long stride = 1, bool bias = true) =>
+        new(3, inChannels, outChannels, [kernel, kernel, kernel], [stride, stride, stride], bias: bias, transposed: true);
+
+    /// <summary>A 2-D convolution with a square kernel, as <c>nn.Conv2d(in, out, kernel, stride, padding, bias)</c>.</summary>
+    public static ConvolutionLayer Conv2d(long inChannels, long outChannels, long kernel, long stride = 1, long padding = 0, bool bias = true) =>
+        new(2, inChannels, outChannels, [kernel, kernel], [stride, stride], [padding, padding], bias: bias);
+
+    /// <summary>A 2-D transposed convolution with a square kernel, as <c>nn.ConvTranspose2d(in, out, kernel, stride, bias)</c>.</summary>
+    public static ConvolutionLayer ConvTranspose2d(long inChannels, long outChannels, long kernel, long stride = 1, bool bias = true) =>
+        new(2, inChannels, outChannels, [kernel, kernel], [stride, stride], bias: bias, transposed: true);
+
+    private static long[] Ones(int n) => Enumerable.Repeat(1L, n).ToArray();
+}

@@ -1,0 +1,91 @@
+using NUnit.Framework;
+using Pipeline.Networks.Layers;
+using Pipeline.Networks.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Pipeline.Tests.Networks.Layers;
+
+/// <summary>ConvolutionLayer matches torch's convolutions in fp32 and stays correct in bf16 for channel counts the CPU bf16 kernels get wrong.</summary>
+public sealed class ConvolutionLayerTests
+{
+    private static IEnumerable<TestCaseData> Layers()
+    {
+        foreach (var outChannels in new[] { 1, 4, 8, 20, 24, 32 })
+        {
+            yield return new TestCaseData(3, outChannels, false).SetArgDisplayNames($"conv3d out {outChannels}");
+            yield return new TestCaseData(3, outChannels, true).SetArgDisplayNames($"convtranspose3d out {outChannels}");
+        }
+        yield return new TestCaseData(2, 8, false).SetArgDisplayNames("conv2d out 8");
+        yield return new TestCaseData(2, 8, true).SetArgDisplayNames("convtranspose2d out 8");
+    }
+
+    [TestCaseSource(nameof(Layers))]
+    public void Bf16OutputIsCloseToFp32(int spatialDims, int outChannels, bool transposed)
+    {
+        manual_seed(3);
+        var kernel = Enumerable.Repeat(transposed ? 2L : 3L, spatialDims).ToArray();
+        var stride = Enumerable.Repeat(transposed ? 2L : 1L, spatialDims).ToArray();
+        var padding = Enumerable.Repeat(transposed ? 0L : 1L, spatialDims).ToArray();
+        using var layer = new ConvolutionLayer(spatialDims, 16, outChannels, kernel, stride, padding, transposed: transposed);
+        using var scope = NewDisposeScope();
+        var x = randn([1, 16, .. Enumerable.Repeat(8L, spatialDims)]);
+        var expected = layer.call(x);
+        layer.to(ScalarType.BFloat16);
+
+        var actual = layer.call(x.to(ScalarType.BFloat16));
+
+        Assert.That(actual.dtype, Is.EqualTo(ScalarType.BFloat16));
+        Assert.That(actual.shape, Is.EqualTo(expected.shape));
+        var relative = ((actual.to(ScalarType.Float32) - expected).abs().max() / expected.abs().max()).item<float>();
+        Assert.That(relative, Is.LessThan(0.02f));
+    }
+
+    [Test]
+    public void Fp32MatchesTheStockLayerWithTheSameWeights()
+    {
+        manual_seed(5);
+        using var layer = ConvolutionLayer.Conv3d(3, 5, 3, stride: 2, padding: 1);
+        using var stock = nn.Conv3d(3, 5, 3, stride: 2, padding: 1);
+        using (no_grad())
+        {
+            stock.weight!.copy_(layer.Weight);
+            stock.bias!.copy_(layer.Bias!);
+        }
+        using var scope = NewDisposeScope();
+        var x = randn(new long[] { 2, 3, 9, 8, 7 });
+        Assert.That((layer.call(x) - stock.call(x)).abs().max().item<float>(), Is.LessThan(1e-6f));
+        Assert.That(layer.state_dict().Keys, Is.EquivalentTo(new[] { "weight", "bias" }));
+    }
+
+    [Test]
+    public void InitialisationFollowsTheTorchSeed()
+    {
+        manual_seed(11);
+        using var a = ConvolutionLayer.Conv3d(4, 8, 3);
+        manual_seed(11);
+        using var b = ConvolutionLayer.Conv3d(4, 8, 3);
+        manual_seed(11);
+        using var stock = nn.Conv3d(4, 8, 3);
+        Assert.That(a.Weight.equal(b.Weight).all().item<bool>(), Is.True);
+        Assert.That(a.Weight.equal(stock.weight!).all().item<bool>(), Is.True, "same init as nn.Conv3d");
+    }
+
+    [Test]
+    public void SegResnetWithEightFiltersRunsCorrectlyInBf16()
+    {
+        manual_seed(7);
+        using var model = new SegResnet(numClasses: 2, initFilters: 8, finalActivation: "linear");
+        model.eval();
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var x = randn(new long[] { 1, 1, 32, 32, 32 });
+        var expected = model.call(x);
+        model.to(ScalarType.BFloat16);
+
+        var actual = model.call(x.to(ScalarType.BFloat16)).to(ScalarType.Float32);
+
+        var relative = ((actual - expected).abs().max() / expected.abs().max()).item<float>();
+        Assert.That(relative, Is.LessThan(0.05f));
+    }
+}
