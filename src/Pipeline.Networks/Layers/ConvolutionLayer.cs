@@ -4,18 +4,20 @@ using static TorchSharp.torch;
 
 namespace Pipeline.Networks.Layers;
 
-/// <summary>A 2-D or 3-D convolution (or transposed convolution) with PyTorch's parameter names, init and arithmetic, that is also correct in bf16 on CPU.</summary>
+/// <summary>A 2-D or 3-D convolution (or transposed convolution) with PyTorch's parameter names and init, correct on every CPU channel count.</summary>
 /// <remarks>
-/// libtorch 2.10's oneDNN bf16 convolution kernels for AVX-512 CPUs return wrong values (20–90 % off, varying from run to
-/// run) whenever the output channel count is not a multiple of 16 and the kernel is larger than 1. On a bf16 CPU input this
-/// layer pads the filters with zero filters up to the next multiple of 16 and drops the extra outputs, which is exact and
-/// costs only the padded filters; every other case calls the plain kernel. The state dict is <c>weight</c> and <c>bias</c>,
-/// as <c>nn.Conv3d</c>, so MONAI/PyTorch weights load by name.
+/// libtorch 2.10's oneDNN convolution kernels on AVX-512 CPUs return wrong values (errors of 10–90 % of the output range,
+/// varying from run to run) for some channel counts, measured with kernels larger than 1 at 32×32×64 voxels:
+/// fp32 and bf16 with more than 16 input channels that are not a multiple of 16 (24, 28, 36, 40, 56, 72, 124 …), and bf16
+/// with an output channel count that is not a multiple of 16 (also transposed). Such inputs are split into a multiple of 16
+/// plus a remainder below 16, and such outputs are padded with zero filters up to a multiple of 16 and dropped after; both
+/// are exact. Every other case calls the plain kernel. The state dict is <c>weight</c> and <c>bias</c>, as <c>nn.Conv3d</c>,
+/// so MONAI/PyTorch weights load by name.
 /// </remarks>
 public sealed class ConvolutionLayer : nn.Module<Tensor, Tensor>
 {
-    /// <summary>Output channel counts that the bf16 CPU kernels handle correctly are multiples of this.</summary>
-    public const int SafeBf16ChannelMultiple = 16;
+    /// <summary>Channel counts that libtorch's CPU convolution kernels always handle correctly are multiples of this (or, for inputs, at most this).</summary>
+    public const int SafeChannelMultiple = 16;
 
     // Named as their state-dict entries: Module.to(dtype) replaces parameters and finds the fields to update by name.
 #pragma warning disable IDE1006
@@ -80,21 +82,48 @@ public sealed class ConvolutionLayer : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         ArgumentNullException.ThrowIfNull(x);
-        if (!NeedsChannelPadding(x)) return Convolve(x, weight, bias);
+        var padOutput = NeedsOutputPadding(x);
+        var splitInput = NeedsInputSplit(x);
+        if (!padOutput && !splitInput) return Convolve(x, weight, bias);
 
         using var scope = NewDisposeScope();
-        var extra = SafeBf16ChannelMultiple - OutChannels % SafeBf16ChannelMultiple;
-        // Transposed kernels keep output channels on axis 1, ordinary ones on axis 0.
-        var channelAxis = _transposed ? 1 : 0;
-        var padShape = weight.shape.ToArray();
-        padShape[channelAxis] = extra;
-        var paddedWeight = cat([weight, zeros(padShape, dtype: weight.dtype, device: weight.device)], channelAxis);
-        var paddedBias = bias is null ? null : cat([bias, zeros([extra], dtype: bias.dtype, device: bias.device)], 0);
-        return Convolve(x, paddedWeight, paddedBias).narrow(1, 0, OutChannels).contiguous().MoveToOuterDisposeScope();
+        Tensor kernel = weight;
+        Tensor? kernelBias = bias;
+        if (padOutput)
+        {
+            var extra = SafeChannelMultiple - OutChannels % SafeChannelMultiple;
+            // Transposed kernels keep output channels on axis 1, ordinary ones on axis 0.
+            var channelAxis = _transposed ? 1 : 0;
+            var padShape = weight.shape.ToArray();
+            padShape[channelAxis] = extra;
+            kernel = cat([weight, zeros(padShape, dtype: weight.dtype, device: weight.device)], channelAxis);
+            kernelBias = bias is null ? null : cat([bias, zeros([extra], dtype: bias.dtype, device: bias.device)], 0);
+        }
+        Tensor y;
+        if (splitInput)
+        {
+            // Whole multiples of 16 input channels and a remainder below 16 are both computed correctly; their sum is the convolution.
+            var head = InChannels / SafeChannelMultiple * SafeChannelMultiple;
+            y = Convolve(x.narrow(1, 0, head), kernel.narrow(1, 0, head), kernelBias)
+                .add_(Convolve(x.narrow(1, head, InChannels - head), kernel.narrow(1, head, InChannels - head), null));
+        }
+        else
+        {
+            y = Convolve(x, kernel, kernelBias);
+        }
+        if (padOutput) y = y.narrow(1, 0, OutChannels).contiguous();
+        return y.MoveToOuterDisposeScope();
     }
 
-    private bool NeedsChannelPadding(Tensor x) =>
-        x.dtype == ScalarType.BFloat16 && x.device_type == DeviceType.CPU && OutChannels % SafeBf16ChannelMultiple != 0 && Kernel.Any(k => k > 1);
+    // oneDNN's bf16 kernels (kernel > 1, or transposed) mis-handle output channel counts that are not a multiple of 16.
+    private bool NeedsOutputPadding(Tensor x) =>
+        x.dtype == ScalarType.BFloat16 && x.device_type == DeviceType.CPU && OutChannels % SafeChannelMultiple != 0 &&
+        (_transposed || Kernel.Any(k => k > 1));
+
+    // oneDNN's fp32 and bf16 kernels (kernel > 1) mis-handle more than 16 input channels that are not a multiple of 16.
+    private bool NeedsInputSplit(Tensor x) =>
+        !_transposed && x.device_type == DeviceType.CPU && x.dtype is ScalarType.Float32 or ScalarType.BFloat16 &&
+        InChannels > SafeChannelMultiple && InChannels % SafeChannelMultiple != 0 && Kernel.Any(k => k > 1);
 
     private Tensor Convolve(Tensor x, Tensor weight, Tensor? bias) => (_spatialDims, _transposed) switch
     {

@@ -41,6 +41,28 @@ public sealed class ConvolutionLayerTests
         Assert.That(relative, Is.LessThan(0.02f));
     }
 
+    [TestCase(24, 16, "fp32")]
+    [TestCase(36, 8, "fp32")]
+    [TestCase(124, 20, "fp32")]
+    [TestCase(20, 16, "bf16")]
+    [TestCase(40, 8, "bf16")]
+    public void InputChannelCountsTheKernelsGetWrongMatchFloat64(int inChannels, int outChannels, string precision)
+    {
+        var dtype = precision == "bf16" ? ScalarType.BFloat16 : ScalarType.Float32;
+        manual_seed(13);
+        using var layer = new ConvolutionLayer(3, inChannels, outChannels, [3, 3, 1], padding: [1, 1, 0]);
+        using var scope = NewDisposeScope();
+        var x = randn(new long[] { 1, inChannels, 32, 32, 64 });
+        layer.to(ScalarType.Float64);
+        var expected = layer.call(x.to(ScalarType.Float64));
+        layer.to(dtype);
+
+        var actual = layer.call(x.to(dtype)).to(ScalarType.Float64);
+
+        var relative = ((actual - expected).abs().max() / expected.abs().max()).item<double>();
+        Assert.That(relative, Is.LessThan(dtype == ScalarType.BFloat16 ? 0.02 : 1e-5));
+    }
+
     [Test]
     public void Fp32MatchesTheStockLayerWithTheSameWeights()
     {
