@@ -9,7 +9,8 @@ namespace Pipeline.Networks.Layers;
 /// libtorch 2.10's oneDNN convolution kernels on AVX-512 CPUs return wrong values (errors of 10–90 % of the output range,
 /// varying from run to run) for some channel counts, measured with kernels larger than 1 at 32×32×64 voxels:
 /// fp32 and bf16 with more than 16 input channels that are not a multiple of 16 (24, 28, 36, 40, 56, 72, 124 …), and bf16
-/// with an output channel count that is not a multiple of 16 (also transposed). Such inputs are split into a multiple of 16
+/// with an output channel count that is not a multiple of 16 (also transposed), and bf16 1×1 kernels over a single input
+/// channel. A single input channel gets a zero companion channel; other such inputs are split into a multiple of 16
 /// plus a remainder below 16, and such outputs are padded with zero filters up to a multiple of 16 and dropped after; both
 /// are exact. Every other case calls the plain kernel. The state dict is <c>weight</c> and <c>bias</c>, as <c>nn.Conv3d</c>,
 /// so MONAI/PyTorch weights load by name.
@@ -84,19 +85,26 @@ public sealed class ConvolutionLayer : nn.Module<Tensor, Tensor>
         ArgumentNullException.ThrowIfNull(x);
         var padOutput = NeedsOutputPadding(x);
         var splitInput = NeedsInputSplit(x);
-        if (!padOutput && !splitInput) return Convolve(x, weight, bias);
+        var widenSingleInput = NeedsSecondInputChannel(x);
+        if (!padOutput && !splitInput && !widenSingleInput) return Convolve(x, weight, bias);
 
         using var scope = NewDisposeScope();
         Tensor kernel = weight;
         Tensor? kernelBias = bias;
+        if (widenSingleInput)
+        {
+            // A zero input channel with zero weights leaves the result unchanged and avoids the one-channel bf16 kernel.
+            x = cat([x, zeros_like(x)], 1);
+            kernel = cat([kernel, zeros_like(kernel)], 1);
+        }
         if (padOutput)
         {
             var extra = SafeChannelMultiple - OutChannels % SafeChannelMultiple;
             // Transposed kernels keep output channels on axis 1, ordinary ones on axis 0.
             var channelAxis = _transposed ? 1 : 0;
-            var padShape = weight.shape.ToArray();
+            var padShape = kernel.shape.ToArray();
             padShape[channelAxis] = extra;
-            kernel = cat([weight, zeros(padShape, dtype: weight.dtype, device: weight.device)], channelAxis);
+            kernel = cat([kernel, zeros(padShape, dtype: kernel.dtype, device: kernel.device)], channelAxis);
             kernelBias = bias is null ? null : cat([bias, zeros([extra], dtype: bias.dtype, device: bias.device)], 0);
         }
         Tensor y;
@@ -119,6 +127,10 @@ public sealed class ConvolutionLayer : nn.Module<Tensor, Tensor>
     private bool NeedsOutputPadding(Tensor x) =>
         x.dtype == ScalarType.BFloat16 && x.device_type == DeviceType.CPU && OutChannels % SafeChannelMultiple != 0 &&
         (_transposed || Kernel.Any(k => k > 1));
+
+    // oneDNN's bf16 1×1 kernel mis-handles a single input channel.
+    private bool NeedsSecondInputChannel(Tensor x) =>
+        !_transposed && x.dtype == ScalarType.BFloat16 && x.device_type == DeviceType.CPU && InChannels == 1;
 
     // oneDNN's fp32 and bf16 kernels (kernel > 1) mis-handle more than 16 input channels that are not a multiple of 16.
     private bool NeedsInputSplit(Tensor x) =>

@@ -16,10 +16,12 @@ public static class KernelL2Penalty
             .Select(p => p.parameter)
             .ToList();
         if (kernels.Count == 0 || scale == 0)
-            return zeros(Array.Empty<long>(), dtype: kernels.Count > 0 ? kernels[0].dtype : ScalarType.Float32,
+            return zeros(Array.Empty<long>(), dtype: kernels.Count > 0 && kernels[0].dtype == ScalarType.Float64 ? ScalarType.Float64 : ScalarType.Float32,
                 device: kernels.Count > 0 ? kernels[0].device : null);
         using var scope = NewDisposeScope();
-        var total = kernels.Select(w => w.square().sum()).Aggregate((a, b) => a + b);
+        // Summed in float32 (float64 for a float64 model) so that a bf16 model does not lose the small squares.
+        var accumulate = kernels[0].dtype == ScalarType.Float64 ? ScalarType.Float64 : ScalarType.Float32;
+        var total = kernels.Select(w => w.to(accumulate).square().sum()).Aggregate((a, b) => a + b);
         return total.mul(scale / 2).MoveToOuterDisposeScope();
     }
 }

@@ -45,12 +45,16 @@ public sealed class ConvolutionLayerTests
     [TestCase(36, 8, "fp32")]
     [TestCase(124, 20, "fp32")]
     [TestCase(20, 16, "bf16")]
+    [TestCase(1, 8, "bf16")]
     [TestCase(40, 8, "bf16")]
     public void InputChannelCountsTheKernelsGetWrongMatchFloat64(int inChannels, int outChannels, string precision)
     {
         var dtype = precision == "bf16" ? ScalarType.BFloat16 : ScalarType.Float32;
         manual_seed(13);
-        using var layer = new ConvolutionLayer(3, inChannels, outChannels, [3, 3, 1], padding: [1, 1, 0]);
+        // The single-channel case is wrong only with a 1×1 kernel; the others with in-plane 3×3.
+        using var layer = inChannels == 1
+            ? new ConvolutionLayer(3, inChannels, outChannels, [1, 1, 1])
+            : new ConvolutionLayer(3, inChannels, outChannels, [3, 3, 1], padding: [1, 1, 0]);
         using var scope = NewDisposeScope();
         var x = randn(new long[] { 1, inChannels, 32, 32, 64 });
         layer.to(ScalarType.Float64);
