@@ -16,9 +16,8 @@ public sealed class SegAhnetGoldenTests
     [TestCase("d2_psp")]
     public void MatchesPyTorchWithTheSameWeights(string caseName) => CompareWithFixture(caseName);
 
-    /// <summary>The 3D transpose-mode PSP network at its smallest legal size, 128×32×128 with plane y: about ten seconds, so run on request; <see cref="PyramidPoolingMatchesPyTorch"/> covers the PSP block on every run.</summary>
+    /// <summary>The 3D transpose-mode PSP network at its smallest legal size, 128×32×128, with plane y.</summary>
     [Test]
-    [Explicit("runs the full network on 512K voxels (~10 s on a loaded machine)")]
     public void MatchesPyTorchWithPspAndPlaneY() => CompareWithFixture("y_psp");
 
     [Test]
