@@ -17,6 +17,7 @@ public static class MmarCli
             ConvertCommand.Create(),
             PreviewCommand.Create(),
             ImportWeightsCommand.Create(),
+            GenerateDemoDataCommand.Create(),
             BenchCommand.Create(),
         };
 

@@ -1,0 +1,59 @@
+using Pipeline.Imaging;
+using static TorchSharp.torch;
+
+namespace Pipeline.Runner.Demo;
+
+/// <summary>One deterministic demo case: noisy ellipsoids on an anisotropic grid, with their union as the label.</summary>
+/// <remarks>
+/// The grid is 1.5 × 1.5 × 3 mm, so a config that resamples to isotropic spacing has real work to do; the object is
+/// bright (1.0) on a dark background with Gaussian noise (σ 0.3) and a slow intensity ramp, so a threshold alone does not
+/// segment it. Every draw comes from a torch generator seeded by the case's seed, so a case is the same on every machine.
+/// </remarks>
+public static class SyntheticShapesVolume
+{
+    /// <summary>Voxels per axis.</summary>
+    public static readonly long[] Shape = [96, 96, 48];
+
+    /// <summary>Voxel size in millimetres.</summary>
+    public static readonly double[] Spacing = [1.5, 1.5, 3.0];
+
+    /// <summary>Builds image (float32) and label (uint8, 0/1) for <paramref name="seed"/>; the caller disposes both.</summary>
+    public static (MedicalImage Image, MedicalImage Label) Create(long seed)
+    {
+        using var scope = NewDisposeScope();
+        var generator = new Generator((ulong)seed);
+        var uniform = rand(new long[] { 16 }, generator: generator, dtype: ScalarType.Float64).data<double>().ToArray();
+        var extent = Shape.Select((n, d) => n * Spacing[d]).ToArray();
+
+        var axes = Enumerable.Range(0, 3)
+            .Select(d => arange(Shape[d], dtype: ScalarType.Float32).mul(Spacing[d]).add(Spacing[d] / 2))
+            .ToArray();
+        var grid = meshgrid(axes, indexing: "ij");
+
+        // A large ellipsoid near the centre and, for half of the cases, a smaller one beside it.
+        var mask = Ellipsoid(grid, extent, uniform.AsSpan(0, 6), minRadius: 25, maxRadius: 45);
+        if (uniform[12] < 0.5) mask = mask.logical_or(Ellipsoid(grid, extent, uniform.AsSpan(6, 6), minRadius: 10, maxRadius: 18));
+
+        var ramp = grid[0].div(extent[0]).mul(0.3 * (uniform[13] - 0.5));
+        var noise = randn(Shape, generator: generator).mul(0.3);
+        var image = mask.to(ScalarType.Float32).add(ramp).add(noise).unsqueeze(0);
+        var label = mask.to(ScalarType.Byte).unsqueeze(0);
+
+        var affine = AffineMatrix.Diagonal(Spacing[0], Spacing[1], Spacing[2]);
+        return (new MedicalImage(image.MoveToOuterDisposeScope(), affine), new MedicalImage(label.MoveToOuterDisposeScope(), affine));
+    }
+
+    private static Tensor Ellipsoid(Tensor[] grid, double[] extent, ReadOnlySpan<double> u, double minRadius, double maxRadius)
+    {
+        Tensor? sum = null;
+        for (var d = 0; d < 3; d++)
+        {
+            var radius = minRadius + (maxRadius - minRadius) * u[3 + d];
+            // Centres lie in the middle half of each axis, so objects are mostly whole and cross the middle slices.
+            var centre = extent[d] * (0.25 + 0.5 * u[d]);
+            var term = grid[d].sub(centre).div(Math.Min(radius, extent[d] / 2)).square();
+            sum = sum is null ? term : sum.add(term);
+        }
+        return sum!.le(1.0);
+    }
+}
