@@ -10,5 +10,6 @@ public static class BuiltInComponents
     [
         typeof(Transforms.Intensity.ScaleIntensityRange).Assembly,
         typeof(Networks.Models.SegResnet).Assembly,
+        typeof(Workflows.ModelLoaders.CheckpointLoader).Assembly,
     ];
 }

@@ -1,0 +1,10 @@
+using static TorchSharp.torch;
+
+namespace Pipeline.Networks;
+
+/// <summary>An evaluation config's <c>model_loader</c>: produces the trained network, ready for inference.</summary>
+public interface IModelLoader
+{
+    /// <summary>Builds the network, loads its weights and puts it in eval mode; the caller disposes it.</summary>
+    nn.Module<Tensor, Tensor> Load();
+}

@@ -1,0 +1,44 @@
+using Pipeline.Components;
+using Pipeline.Configuration.Binding;
+using Pipeline.Configuration.Documents;
+using Pipeline.Networks;
+using static TorchSharp.torch;
+
+namespace Pipeline.Workflows.ModelLoaders;
+
+/// <summary>Clara's <c>FrozenGraphModelLoader</c>, kept so Clara configs bind: loads <c>model_file_path</c> when it is one of our checkpoints.</summary>
+/// <remarks>A TensorFlow frozen graph (<c>.pb</c>) cannot run here; the loader says so, and what to use instead, before anything runs.</remarks>
+[Component(ComponentKind.ModelLoader, "FrozenGraphModelLoader")]
+public sealed class FrozenGraphModelLoader : IModelLoader
+{
+    private readonly NetworkFactory _networks;
+
+    /// <summary>Validates the args.</summary>
+    /// <param name="modelFilePath">The model file (Clara: <c>{MMAR_CKPT_DIR}/model.fzn.pb</c>); relative to the MMAR folder when relative.</param>
+    /// <param name="networks">Builds the checkpoint's network through the registry.</param>
+    /// <param name="paths">The MMAR's folders, for relative paths.</param>
+    /// <param name="inputNodeNames">TensorFlow-only; must be empty.</param>
+    /// <param name="outputNodeNames">TensorFlow-only; must be empty.</param>
+    /// <param name="inferInTrainingMode">Only false is supported.</param>
+    public FrozenGraphModelLoader(string modelFilePath, NetworkFactory networks, MmarPaths? paths = null,
+        string[]? inputNodeNames = null, string[]? outputNodeNames = null, bool inferInTrainingMode = false)
+    {
+        if (string.IsNullOrWhiteSpace(modelFilePath)) throw new ConfigArgException("model_file_path", "must name the model file");
+        if (modelFilePath.EndsWith(".pb", StringComparison.OrdinalIgnoreCase))
+            throw new ConfigArgException("model_file_path",
+                $"'{modelFilePath}' is a TensorFlow frozen graph, which cannot be loaded: this runtime has no TensorFlow. " +
+                "Use CheckpointLoader with a checkpoint from 'mmar train', or export the weights to safetensors and convert them with " +
+                "'mmar import-weights --model SPEC.json --from W.safetensors --to models/model.ckpt', then point model_file_path at that file");
+        if (inputNodeNames is { Length: > 0 }) throw new ConfigArgException("input_node_names", "names TensorFlow graph tensors; checkpoints here carry their network, so leave it out");
+        if (outputNodeNames is { Length: > 0 }) throw new ConfigArgException("output_node_names", "names TensorFlow graph tensors; checkpoints here carry their network, so leave it out");
+        if (inferInTrainingMode) throw new ConfigArgException("infer_in_training_mode", "only false is supported: inference runs the network in eval mode");
+        _networks = networks;
+        ModelPath = paths?.Resolve(modelFilePath) ?? Path.GetFullPath(modelFilePath);
+    }
+
+    /// <summary>The checkpoint file this loader reads.</summary>
+    public string ModelPath { get; }
+
+    /// <inheritdoc />
+    public nn.Module<Tensor, Tensor> Load() => CheckpointNetwork.Load(ModelPath, _networks);
+}
