@@ -1,0 +1,109 @@
+using NUnit.Framework;
+using Pipeline.Inferers;
+using static TorchSharp.torch;
+
+namespace Pipeline.Tests.Inferers;
+
+/// <summary>ScanWindowInferer on a real small network: window batching, foreground output, bf16 and input checks.</summary>
+public sealed class ScanWindowInfererBehaviourTests
+{
+    [Test]
+    public void WindowBatchSizeDoesNotChangeTheResult()
+    {
+        using var network = InfererTestNetworks.TinySegResnet();
+        using var scope = NewDisposeScope();
+        manual_seed(1);
+        var input = randn(new long[] { 1, 1, 20, 24, 18 });
+
+        var one = new ScanWindowInferer([16, 16, 16], batchSize: 1, mode: "gaussian").Infer(input, network);
+        var three = new ScanWindowInferer([16, 16, 16], batchSize: 3, mode: "gaussian").Infer(input, network);
+        var seven = new ScanWindowInferer([16, 16, 16], batchSize: 7, mode: "gaussian").Infer(input, network);
+
+        Assert.That(one.shape, Is.EqualTo(new long[] { 1, 2, 20, 24, 18 }));
+        Assert.That((three - one).abs().max().item<float>(), Is.LessThanOrEqualTo(1e-6f));
+        Assert.That((seven - one).abs().max().item<float>(), Is.LessThanOrEqualTo(1e-6f));
+        // Softmax probabilities averaged with positive weights still sum to one.
+        Assert.That((one.sum(1) - 1).abs().max().item<float>(), Is.LessThanOrEqualTo(1e-5f));
+    }
+
+    [Test]
+    public void ForegroundProbabilityIsChannelOneOfTheProbabilities()
+    {
+        using var network = InfererTestNetworks.TinySegResnet();
+        using var scope = NewDisposeScope();
+        manual_seed(2);
+        var input = randn(new long[] { 2, 1, 19, 16, 24 });
+
+        var all = new ScanWindowInferer([16, 16, 16], batchSize: 2, overlap: 0.5, mode: "gaussian").Infer(input, network);
+        var foreground = new ScanWindowInferer([16, 16, 16], batchSize: 2, overlap: 0.5, mode: "gaussian", output: "foreground_probability").Infer(input, network);
+
+        Assert.That(foreground.shape, Is.EqualTo(new long[] { 2, 1, 19, 16, 24 }));
+        Assert.That((foreground - all.narrow(1, 1, 1)).abs().max().item<float>(), Is.LessThanOrEqualTo(1e-7f));
+    }
+
+    [Test]
+    public void Bf16IsCloseToFp32AndLeavesTheNetworkUntouched()
+    {
+        using var network = InfererTestNetworks.TinySegResnet();
+        var before = network.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone());
+        Tensor fp32, bf16;
+        manual_seed(3);
+        using var input = randn(new long[] { 1, 1, 24, 20, 16 });
+        // Run inside a caller's dispose scope: the network's temporarily cast weights must not be tied to it.
+        using (NewDisposeScope())
+        {
+            fp32 = new ScanWindowInferer([16, 16, 16], batchSize: 2, mode: "gaussian").Infer(input, network).MoveToOuterDisposeScope();
+            bf16 = new ScanWindowInferer([16, 16, 16], batchSize: 2, mode: "gaussian", precision: "bf16").Infer(input, network).MoveToOuterDisposeScope();
+        }
+
+        Assert.That(bf16.dtype, Is.EqualTo(ScalarType.Float32));
+        Assert.That((bf16 - fp32).abs().max().item<float>(), Is.LessThanOrEqualTo(0.05f));
+        Assert.That((bf16 - fp32).abs().mean().item<float>(), Is.LessThanOrEqualTo(0.01f));
+        foreach (var (name, tensor) in network.state_dict())
+        {
+            Assert.That(tensor.dtype, Is.EqualTo(before[name].dtype), name);
+            Assert.That(tensor.equal(before[name]).all().item<bool>(), Is.True, name);
+        }
+        using var again = new ScanWindowInferer([16, 16, 16], batchSize: 2, mode: "gaussian").Infer(input, network);
+        Assert.That(again.equal(fp32).all().item<bool>(), Is.True);
+        fp32.Dispose();
+        bf16.Dispose();
+        foreach (var t in before.Values) t.Dispose();
+    }
+
+    [Test]
+    public void RoiOfTheWrongLengthIsReportedAtInferTime()
+    {
+        using var network = new WindowCumsumNetwork();
+        using var input = zeros(new long[] { 1, 2, 10, 10, 10 });
+
+        Assert.That(() => new ScanWindowInferer([8, 8]).Infer(input, network),
+            Throws.ArgumentException.With.Message.Contain("roi_size [8, 8] has 2 entries").And.Message.Contain("3 spatial axes"));
+    }
+
+    [Test]
+    public void ForegroundNeedsTwoChannels()
+    {
+        using var network = nn.Identity();
+        using var input = zeros(new long[] { 1, 1, 10, 10 });
+
+        Assert.That(() => new ScanWindowInferer([8, 8], output: "foreground_probability").Infer(input, network),
+            Throws.InvalidOperationException.With.Message.Contain("channel 1"));
+    }
+
+    [Test]
+    public void IdentityNetworkReproducesTheInputWithoutTouchingIt()
+    {
+        // Averaging identical window copies must give back the image whatever the weights, padding and batching.
+        using var network = nn.Identity();
+        using var scope = NewDisposeScope();
+        manual_seed(4);
+        var input = randn(new long[] { 2, 3, 13, 40 });
+        var copy = input.clone();
+
+        var output = new ScanWindowInferer([16, 12], batchSize: 4, overlap: 0.6, mode: "gaussian", paddingMode: "reflect").Infer(input, network);
+
+        Assert.That((output - input).abs().max().item<float>(), Is.LessThanOrEqualTo(1e-5f));
+        Assert.That(input.equal(copy).all().item<bool>(), Is.True);
+    }
+}
