@@ -10,6 +10,7 @@ public static class BuiltInComponents
     [
         typeof(Transforms.Intensity.ScaleIntensityRange).Assembly,
         typeof(Networks.Models.SegResnet).Assembly,
+        typeof(Inferers.ScanWindowInferer).Assembly,
         typeof(Workflows.ModelLoaders.CheckpointLoader).Assembly,
     ];
 }

@@ -1,0 +1,178 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Pipeline.Components;
+using Pipeline.Configuration;
+using Pipeline.Configuration.Binding;
+using Pipeline.Configuration.Registry;
+using Pipeline.Inferers;
+using Pipeline.Networks;
+using Pipeline.Runner.Console;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Pipeline.Runner.Benchmarks;
+
+/// <summary>Times sliding-window inference of one synthetic image: total time, time inside the network, and peak memory.</summary>
+public static class InferBenchmark
+{
+    /// <summary>What to measure.</summary>
+    /// <param name="Model">Config name of the model.</param>
+    /// <param name="Args">Model args as a config would give them.</param>
+    /// <param name="InChannels">Input channels.</param>
+    /// <param name="Size">Spatial image size.</param>
+    /// <param name="Roi">Window size per axis.</param>
+    /// <param name="Overlap">Window overlap fraction.</param>
+    /// <param name="Mode">constant or gaussian blending.</param>
+    /// <param name="Batch">Windows per forward pass.</param>
+    /// <param name="Precision">fp32 or bf16.</param>
+    /// <param name="Output">probabilities or foreground_probability.</param>
+    public sealed record Options(string Model, JsonObject Args, int InChannels, long[] Size, int[] Roi, double Overlap, string Mode,
+        int Batch, string Precision, string Output);
+
+    /// <summary><c>mmar bench infer</c>.</summary>
+    public static Command CreateCommand()
+    {
+        var model = new Option<string>("--model") { Description = "Config name of the network.", DefaultValueFactory = _ => "SegResnet" };
+        var initFilters = new Option<int?>("--init-filters") { Description = "init_filters arg of the model (SegResnet)." };
+        var classes = new Option<int>("--classes") { Description = "num_classes arg.", DefaultValueFactory = _ => 2 };
+        var inChannels = new Option<int>("--in-channels") { Description = "Input channels (in_channels arg).", DefaultValueFactory = _ => 1 };
+        var size = new Option<string>("--size") { Description = "Image size, e.g. 224,224,160.", DefaultValueFactory = _ => "224,224,160" };
+        var roi = new Option<string>("--roi") { Description = "Window size: one number for every axis or one per axis.", DefaultValueFactory = _ => "96" };
+        var overlap = new Option<double>("--overlap") { Description = "Window overlap fraction in [0, 1).", DefaultValueFactory = _ => 0.25 };
+        var mode = new Option<string>("--mode") { Description = "constant or gaussian blending.", DefaultValueFactory = _ => "constant" };
+        mode.AcceptOnlyFromAmong("constant", "gaussian");
+        var batch = new Option<int>("--batch") { Description = "Windows per forward pass.", DefaultValueFactory = _ => 1 };
+        var precision = new Option<string>("--precision") { Description = "fp32 or bf16.", DefaultValueFactory = _ => "fp32" };
+        precision.AcceptOnlyFromAmong("fp32", "bf16");
+        var output = new Option<string>("--output") { Description = "probabilities or foreground_probability.", DefaultValueFactory = _ => "probabilities" };
+        output.AcceptOnlyFromAmong("probabilities", "foreground_probability");
+        var command = new Command("infer", "Time sliding-window inference (ScanWindowInferer) of one synthetic image.")
+            { model, initFilters, classes, inChannels, size, roi, overlap, mode, batch, precision, output };
+        command.SetAction(parse => UserErrors.Run(parse.InvocationConfiguration.Error, () =>
+        {
+            var error = parse.InvocationConfiguration.Error;
+            var dims = ParsePositive(parse.GetValue(size)!);
+            var window = ParsePositive(parse.GetValue(roi)!);
+            if (dims is not { Length: 3 } || window is not { Length: 1 or 3 })
+            {
+                error.WriteLine("error: --size must be three positive integers and --roi one or three");
+                return ExitCodes.ConfigError;
+            }
+            var modelArgs = new JsonObject { ["num_classes"] = parse.GetValue(classes), ["in_channels"] = parse.GetValue(inChannels) };
+            if (parse.GetValue(initFilters) is { } f) modelArgs["init_filters"] = f;
+            Run(new Options(parse.GetValue(model)!, modelArgs, parse.GetValue(inChannels), [.. dims.Select(d => (long)d)],
+                window.Length == 1 ? [window[0], window[0], window[0]] : window, parse.GetValue(overlap), parse.GetValue(mode)!,
+                parse.GetValue(batch), parse.GetValue(precision)!, parse.GetValue(output)!), parse.InvocationConfiguration.Output);
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    /// <summary>Runs the measurement and prints it.</summary>
+    public static void Run(Options options, TextWriter output)
+    {
+        ScanWindowInferer inferer;
+        try
+        {
+            inferer = new ScanWindowInferer(options.Roi, options.Batch, options.Overlap, options.Mode, precision: options.Precision, output: options.Output);
+        }
+        catch (ConfigArgException e)
+        {
+            throw new ConfigException("", $"--{e.Arg.Replace('_', '-')}", e.Message);
+        }
+        using var services = PipelineServices.Build(BuiltInComponents.Assemblies, []);
+        var problems = new ConfigProblems();
+        var spec = new ComponentSpec { Kind = ComponentKind.Model, Name = options.Model, Args = options.Args, File = "(bench)", JsonPath = "model" };
+        var created = services.GetRequiredService<ComponentFactory>().Create(spec, problems);
+        problems.ThrowIfErrors();
+        if (created is not nn.Module<Tensor, Tensor> module)
+            throw new ConfigException("", "--model", $"{options.Model} is not a network");
+        module.eval();
+        using var network = new TimedNetwork(module);
+
+        manual_seed(0);
+        using var input = randn([1, options.InChannels, .. options.Size]);
+        var windows = SlidingWindowGrid.WindowStarts(options.Size.Select(s => (int)s).ToArray(), options.Roi, options.Overlap).Count;
+
+        // Warm-up: one window batch, so first-call kernel selection and allocation are not timed.
+        using (var warmInput = randn([options.Batch, options.InChannels, .. options.Roi.Select(r => (long)r)]))
+        {
+            try
+            {
+                new ScanWindowInferer(options.Roi, options.Batch, precision: options.Precision).Infer(warmInput, network).Dispose();
+            }
+            catch (ArgumentException e) when (e.Message.StartsWith("roi_size", StringComparison.Ordinal))
+            {
+                throw new ConfigException("", "--roi", e.Message);
+            }
+        }
+
+        network.Reset();
+        GC.Collect();
+        ProcessMemory.ResetPeak();
+        var watch = Stopwatch.StartNew();
+        using (var result = inferer.Infer(input, network))
+            watch.Stop();
+        var total = watch.Elapsed.TotalSeconds;
+        var peak = ProcessMemory.PeakResidentBytes();
+
+        output.WriteLine($"{options.Model} {options.Args.ToJsonString()}, image [{string.Join("×", options.Size)}], roi [{string.Join("×", options.Roi)}], " +
+                         $"overlap {options.Overlap}, {options.Mode}, batch {options.Batch}, {options.Precision}, {options.Output}, torch threads {get_num_threads()}:");
+        output.WriteLine($"  windows: {windows} in {network.Calls} forward calls");
+        output.WriteLine($"  total: {total:0.000} s, network forward: {network.Seconds:0.000} s, overhead ratio (total/forward): {total / network.Seconds:0.000}");
+        output.WriteLine($"  windows per second: {windows / total:0.00}");
+        output.WriteLine($"  peak RSS: {peak / 1e6:0} MB");
+    }
+
+    private static int[]? ParsePositive(string text)
+    {
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
+        var values = new int[parts.Length];
+        for (var i = 0; i < parts.Length; i++)
+            if (!int.TryParse(parts[i], NumberStyles.Integer, CultureInfo.InvariantCulture, out values[i]) || values[i] <= 0) return null;
+        return values;
+    }
+
+    /// <summary>Forwards to the measured network and adds up the wall time spent in its forward calls.</summary>
+    private sealed class TimedNetwork : nn.Module<Tensor, Tensor>, INetwork
+    {
+        private readonly nn.Module<Tensor, Tensor> _inner;
+
+        public TimedNetwork(nn.Module<Tensor, Tensor> inner) : base(nameof(TimedNetwork))
+        {
+            _inner = inner;
+            register_module("inner", inner);
+        }
+
+        public double Seconds { get; private set; }
+
+        public int Calls { get; private set; }
+
+        public InputContract InputContract => _inner is INetwork n
+            ? n.InputContract
+            : throw new InvalidOperationException("the measured network declares no input contract");
+
+        public void Reset()
+        {
+            Seconds = 0;
+            Calls = 0;
+        }
+
+        public override Tensor forward(Tensor x)
+        {
+            var watch = Stopwatch.StartNew();
+            var y = _inner.call(x);
+            Seconds += watch.Elapsed.TotalSeconds;
+            Calls++;
+            return y;
+        }
+
+        protected override void RegisterComponents()
+        {
+            // Registered by hand in the constructor.
+        }
+    }
+}
