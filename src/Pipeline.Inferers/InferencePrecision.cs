@@ -16,4 +16,12 @@ public static class InferencePrecision
         "bf16" => ScalarType.BFloat16,
         _ => throw new ConfigArgException(arg, $"must be one of {string.Join(", ", Names)}; got '{precision}'"),
     };
+
+    /// <summary>The config spelling of <paramref name="dtype"/> (fp32, bf16), or the dtype's name for others.</summary>
+    public static string Name(ScalarType dtype) => dtype switch
+    {
+        ScalarType.Float32 => "fp32",
+        ScalarType.BFloat16 => "bf16",
+        _ => dtype.ToString(),
+    };
 }

@@ -5,9 +5,11 @@ namespace Pipeline.Inferers;
 
 /// <summary>Runs a network in another floating dtype for a while and then restores its original weights bit for bit.</summary>
 /// <remarks>
-/// TorchSharp cannot copy a module, so the module itself is cast; a float32 snapshot of its state is kept and copied back on
-/// dispose (a bf16 → fp32 round trip alone would lose the low mantissa bits). The cast tensors are detached from any
-/// dispose scope the caller has open, since they belong to the module, not to the caller's scope.
+/// TorchSharp cannot copy a module, so the module itself is cast; a snapshot of its state is kept and copied back on
+/// dispose (a bf16 → fp32 round trip alone would lose the low mantissa bits). TorchSharp's cast replaces (and disposes)
+/// the parameter tensors, which would break an optimizer holding them, so only a network without trainable parameters
+/// (frozen for inference) is cast; a trainable one must already have the requested dtype. The cast tensors are detached
+/// from any dispose scope the caller has open, since they belong to the module, not to the caller's scope.
 /// </remarks>
 internal sealed class NetworkDtypeScope : IDisposable
 {
@@ -20,6 +22,11 @@ internal sealed class NetworkDtypeScope : IDisposable
         _network = network;
         _original = NetworkDtype(network) ?? dtype;
         if (_original == dtype) return;
+        if (network.parameters().Any(p => p.requires_grad))
+            throw new InvalidOperationException(
+                $"precision {InferencePrecision.Name(dtype)} runs the network in {dtype}, but the network is {_original} with trainable parameters; " +
+                "casting it would replace the parameter tensors an optimizer holds. Freeze it for inference (requires_grad false), " +
+                $"cast it to {dtype} first, or use precision {InferencePrecision.Name(_original)}");
         _snapshot = network.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone().DetachFromDisposeScope());
         network.to(dtype);
         DetachState(network);

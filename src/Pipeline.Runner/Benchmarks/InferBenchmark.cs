@@ -91,6 +91,8 @@ public static class InferBenchmark
         if (created is not nn.Module<Tensor, Tensor> module)
             throw new ConfigException("", "--model", $"{options.Model} is not a network");
         module.eval();
+        // Inference only: a frozen network may be cast to bf16 by the inferer.
+        foreach (var parameter in module.parameters()) parameter.requires_grad = false;
         using var network = new TimedNetwork(module);
 
         manual_seed(0);

@@ -16,6 +16,14 @@ internal static class InfererTestNetworks
         model.eval();
         return model;
     }
+
+    /// <summary><see cref="TinySegResnet"/> with every parameter frozen, as evaluation holds a network.</summary>
+    public static SegResnet FrozenTinySegResnet(int seed = 7)
+    {
+        var model = TinySegResnet(seed);
+        foreach (var parameter in model.parameters()) parameter.requires_grad = false;
+        return model;
+    }
 }
 
 /// <summary>A stand-in for a dynamic-shape U-Net: declares sizes as multiples of 16 and returns its input's first channel twice.</summary>

@@ -1,5 +1,6 @@
 using NUnit.Framework;
 using Pipeline.Inferers;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Pipeline.Tests.Inferers;
@@ -44,7 +45,7 @@ public sealed class ScanWindowInfererBehaviourTests
     [Test]
     public void Bf16IsCloseToFp32AndLeavesTheNetworkUntouched()
     {
-        using var network = InfererTestNetworks.TinySegResnet();
+        using var network = InfererTestNetworks.FrozenTinySegResnet();
         var before = network.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone());
         Tensor fp32, bf16;
         manual_seed(3);
@@ -69,6 +70,37 @@ public sealed class ScanWindowInfererBehaviourTests
         fp32.Dispose();
         bf16.Dispose();
         foreach (var t in before.Values) t.Dispose();
+    }
+
+    [Test]
+    public void Bf16RefusesToCastATrainableNetwork()
+    {
+        // TorchSharp's cast replaces parameter tensors; an optimizer holding the old ones would break.
+        using var network = InfererTestNetworks.TinySegResnet();
+        var parameter = network.parameters().First();
+        using var input = zeros(new long[] { 1, 1, 16, 16, 16 });
+
+        Assert.That(() => new ScanWindowInferer([16, 16, 16], precision: "bf16").Infer(input, network),
+            Throws.InvalidOperationException.With.Message.Contain("precision bf16").And.Message.Contain("trainable"));
+        Assert.That(network.parameters().First(), Is.SameAs(parameter));
+        Assert.That(parameter.dtype, Is.EqualTo(ScalarType.Float32));
+    }
+
+    [Test]
+    public void Bf16NetworkRunsAsItIs()
+    {
+        using var network = InfererTestNetworks.TinySegResnet();
+        network.to(ScalarType.BFloat16);
+        var parameter = network.parameters().First();
+        using var scope = NewDisposeScope();
+        manual_seed(8);
+        var input = randn(new long[] { 1, 1, 20, 16, 16 });
+
+        var output = new ScanWindowInferer([16, 16, 16], precision: "bf16").Infer(input, network);
+
+        Assert.That(output.dtype, Is.EqualTo(ScalarType.Float32));
+        Assert.That(output.shape, Is.EqualTo(new long[] { 1, 2, 20, 16, 16 }));
+        Assert.That(network.parameters().First(), Is.SameAs(parameter));
     }
 
     [Test]

@@ -53,7 +53,7 @@ public sealed class SimpleInfererTests
     [Test]
     public void Bf16IsCloseToFp32()
     {
-        using var network = InfererTestNetworks.TinySegResnet();
+        using var network = InfererTestNetworks.FrozenTinySegResnet();
         using var scope = NewDisposeScope();
         manual_seed(6);
         var input = randn(new long[] { 1, 1, 16, 8, 16 });
