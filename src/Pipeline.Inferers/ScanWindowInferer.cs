@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Pipeline.Components;
 using Pipeline.Networks;
 using TorchSharp;
@@ -31,8 +32,9 @@ public sealed class ScanWindowInferer : IInferer
     /// <param name="cval">Fill value of constant padding.</param>
     /// <param name="precision">fp32 or bf16: the dtype the network and its windows run in; stitching stays float32.</param>
     /// <param name="output">probabilities (every output channel) or foreground_probability (only channel 1 of each window is kept).</param>
+    /// <param name="stitchDevice">Where the whole-image result and weight sum live (e.g. cpu while the network runs on a GPU); default: the input's device.</param>
     public ScanWindowInferer(int[] roiSize, int batchSize = 1, double overlap = 0.25, string mode = "constant", double sigmaScale = 0.125,
-        string paddingMode = "constant", double cval = 0.0, string precision = "fp32", string output = "probabilities")
+        string paddingMode = "constant", double cval = 0.0, string precision = "fp32", string output = "probabilities", string? stitchDevice = null)
     {
         ArgumentNullException.ThrowIfNull(roiSize);
         if (roiSize.Length is < 1 or > 3)
@@ -63,6 +65,7 @@ public sealed class ScanWindowInferer : IInferer
         SigmaScale = sigmaScale;
         Cval = cval;
         Dtype = InferencePrecision.Parse(precision);
+        StitchDevice = stitchDevice is null ? null : ParseDevice(stitchDevice);
         ForegroundOnly = output == "foreground_probability";
     }
 
@@ -89,6 +92,9 @@ public sealed class ScanWindowInferer : IInferer
 
     /// <summary>The dtype the network and its windows run in.</summary>
     public ScalarType Dtype { get; }
+
+    /// <summary>Where the result is stitched; null: the input's device.</summary>
+    public Device? StitchDevice { get; }
 
     /// <summary>True when only channel 1 of every window is kept (output [B, 1, spatial…]).</summary>
     public bool ForegroundOnly { get; }
@@ -118,10 +124,14 @@ public sealed class ScanWindowInferer : IInferer
         var padBefore = spatial.Select((s, d) => (padded[d] - s) / 2).ToArray();
         var image = padded.SequenceEqual(spatial) ? input : Pad(input, spatial, padded, padBefore);
         var windows = SlidingWindowGrid.WindowStarts(padded, roi, Overlap);
-        var weights = ImportanceMap.Create(roi, Mode, SigmaScale, input.device);
+        // Windows run where the network's weights are; the result is stitched on the stitch device (MONAI's sw_device and device).
+        var computeDevice = network.parameters().FirstOrDefault()?.device ?? input.device;
+        var stitchDevice = StitchDevice ?? input.device;
+        var weights = ImportanceMap.Create(roi, Mode, SigmaScale, computeDevice);
 
-        var weightSum = zeros(padded.Select(p => (long)p).ToArray(), ScalarType.Float32, input.device);
-        foreach (var start in windows) weightSum.index(WindowIndex(start, roi, leading: 0)).add_(weights);
+        var weightSum = zeros(padded.Select(p => (long)p).ToArray(), ScalarType.Float32, stitchDevice);
+        using (var stitchWeights = weights.to(stitchDevice))
+            foreach (var start in windows) weightSum.index(WindowIndex(start, roi, leading: 0)).add_(stitchWeights);
 
         var batch = input.shape[0];
         Tensor? stitched = null;
@@ -136,16 +146,16 @@ public sealed class ScanWindowInferer : IInferer
                 var g = first + i;
                 pieces[i] = image.index([TensorIndex.Slice(g / windows.Count, g / windows.Count + 1), .. WindowIndex(windows[(int)(g % windows.Count)], roi, leading: 1)]);
             }
-            var windowBatch = cat(pieces, 0).to(Dtype);
+            var windowBatch = cat(pieces, 0).to(Dtype, computeDevice);
             var predicted = network.call(windowBatch);
             CheckWindowOutput(predicted, count, roi);
             if (ForegroundOnly) predicted = predicted.narrow(1, 1, 1);
             // Not in place: the network may return (a view of) its input.
-            var weighted = predicted.to(ScalarType.Float32) * weights;
+            var weighted = (predicted.to(ScalarType.Float32) * weights).to(stitchDevice);
             if (stitched is null)
             {
                 // Allocated once the output channels are known; it belongs to the per-call scope, not to this window batch's.
-                stitched = zeros([batch, weighted.shape[1], .. padded.Select(p => (long)p)], ScalarType.Float32, input.device).MoveToOuterDisposeScope();
+                stitched = zeros([batch, weighted.shape[1], .. padded.Select(p => (long)p)], ScalarType.Float32, stitchDevice).MoveToOuterDisposeScope();
             }
             for (var i = 0; i < count; i++)
             {
@@ -160,6 +170,24 @@ public sealed class ScanWindowInferer : IInferer
             ? stitched
             : stitched.index([TensorIndex.Colon, TensorIndex.Colon, .. spatial.Select((s, d) => TensorIndex.Slice(padBefore[d], padBefore[d] + s))]).contiguous();
         return result.MoveToOuterDisposeScope();
+    }
+
+    private static Device ParseDevice(string text)
+    {
+        Device parsed;
+        try
+        {
+            parsed = device(text);
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or InvalidOperationException or ExternalException)
+        {
+            throw new ConfigArgException("stitch_device", $"'{text}' is not a device; accepted: cpu, cuda, cuda:N");
+        }
+        if (parsed.type == DeviceType.CUDA && !cuda.is_available())
+            throw new ConfigArgException("stitch_device", $"'{text}' needs CUDA, which is not available here; use cpu");
+        if (parsed.type is not (DeviceType.CPU or DeviceType.CUDA))
+            throw new ConfigArgException("stitch_device", $"'{text}' is not supported; accepted: cpu, cuda, cuda:N");
+        return parsed;
     }
 
     private Tensor Pad(Tensor input, int[] spatial, int[] padded, int[] padBefore)

@@ -104,6 +104,23 @@ public sealed class ScanWindowInfererBehaviourTests
     }
 
     [Test]
+    public void StitchingOnTheCpuDeviceGivesTheSameResult()
+    {
+        using var network = new WindowCumsumNetwork();
+        using var scope = NewDisposeScope();
+        manual_seed(9);
+        var input = randn(new long[] { 1, 2, 12, 20, 9 });
+
+        var plain = new ScanWindowInferer([8, 8, 8], batchSize: 2, mode: "gaussian").Infer(input, network);
+        var inferer = new ScanWindowInferer([8, 8, 8], batchSize: 2, mode: "gaussian", stitchDevice: "cpu");
+        var stitched = inferer.Infer(input, network);
+
+        Assert.That(inferer.StitchDevice!.type, Is.EqualTo(DeviceType.CPU));
+        Assert.That(stitched.device_type, Is.EqualTo(DeviceType.CPU));
+        Assert.That(stitched.equal(plain).all().item<bool>(), Is.True);
+    }
+
+    [Test]
     public void RoiOfTheWrongLengthIsReportedAtInferTime()
     {
         using var network = new WindowCumsumNetwork();
