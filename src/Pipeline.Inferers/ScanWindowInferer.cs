@@ -30,14 +30,17 @@ public sealed class ScanWindowInferer : IInferer
     /// <param name="sigmaScale">Gaussian σ as a fraction of the window length.</param>
     /// <param name="paddingMode">How an image smaller than the window is padded: constant, reflect or replicate.</param>
     /// <param name="cval">Fill value of constant padding.</param>
-    /// <param name="precision">fp32 or bf16: the dtype the network and its windows run in; stitching stays float32.</param>
+    /// <param name="precision">
+    /// fp32 or bf16: the dtype the network and its windows run in; stitching stays float32. A frozen network of another dtype
+    /// is cast for the call and restored exactly afterwards; a trainable one must already have this dtype.
+    /// </param>
     /// <param name="output">probabilities (every output channel) or foreground_probability (only channel 1 of each window is kept).</param>
     /// <param name="stitchDevice">Where the whole-image result and weight sum live (e.g. cpu while the network runs on a GPU); default: the input's device.</param>
     public ScanWindowInferer(int[] roiSize, int batchSize = 1, double overlap = 0.25, string mode = "constant", double sigmaScale = 0.125,
         string paddingMode = "constant", double cval = 0.0, string precision = "fp32", string output = "probabilities", string? stitchDevice = null)
     {
         ArgumentNullException.ThrowIfNull(roiSize);
-        if (roiSize.Length is < 1 or > 3)
+        if (roiSize.Length is not (2 or 3))
             throw new ConfigArgException("roi_size", $"needs one entry per spatial axis (2 or 3); got {roiSize.Length}");
         if (batchSize < 1) throw new ConfigArgException("batch_size", $"must be at least 1; got {batchSize}");
         if (!(overlap >= 0 && overlap < 1)) throw new ConfigArgException("overlap", $"must be in [0, 1); got {overlap}");

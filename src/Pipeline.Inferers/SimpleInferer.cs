@@ -15,7 +15,10 @@ namespace Pipeline.Inferers;
 public sealed class SimpleInferer : IInferer
 {
     /// <summary>Creates the inferer.</summary>
-    /// <param name="precision">fp32 or bf16: the dtype the network and its input run in; the result is float32.</param>
+    /// <param name="precision">
+    /// fp32 or bf16: the dtype the network and its input run in; the result is float32. A frozen network of another dtype
+    /// is cast for the call and restored exactly afterwards; a trainable one must already have this dtype.
+    /// </param>
     public SimpleInferer(string precision = "fp32") => Dtype = InferencePrecision.Parse(precision);
 
     /// <summary>The dtype the network and its input run in.</summary>

@@ -64,6 +64,7 @@ public sealed class InfererConfigBindingTests
     [TestCase("""{"roi_size": [96, 96, 96], "output": "labels"}""", "output", "foreground_probability")]
     [TestCase("""{"roi_size": [96, 96, 96], "sigma_scale": 0}""", "sigma_scale", "> 0")]
     [TestCase("""{"roi_size": []}""", "roi_size", "one entry per spatial axis")]
+    [TestCase("""{"roi_size": [96]}""", "roi_size", "one entry per spatial axis")]
     [TestCase("""{"roi_size": [96, 96, 96], "stitch_device": "gpu7"}""", "stitch_device", "cpu")]
     public void BadArgsAreReportedAtTheirPath(string args, string arg, string hint)
     {
