@@ -12,5 +12,6 @@ public static class BuiltInComponents
         typeof(Networks.Models.SegResnet).Assembly,
         typeof(Inferers.ScanWindowInferer).Assembly,
         typeof(Workflows.ModelLoaders.CheckpointLoader).Assembly,
+        typeof(Training.Losses.DiceLoss).Assembly,
     ];
 }

@@ -1,0 +1,254 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Pipeline.Training.Optimizers;
+
+/// <summary>NovoGrad (Ginsburg et al. 2019, "Stochastic Gradient Methods with Layer-wise Adaptive Moments"), as NVIDIA NeMo implements it.</summary>
+/// <remarks>
+/// Per parameter tensor ("layer") with gradient g:
+/// <c>v ← ‖g‖²</c> on the first step, else <c>v ← β₂·v + (1 − β₂)·‖g‖²</c> (a scalar per tensor);
+/// <c>d ← g / (√v + ε) + weight_decay·w</c>, times <c>1 − β₁</c> when <c>grad_averaging</c>;
+/// <c>m ← β₁·m + d</c>; <c>w ← w − lr·m</c>. With <c>amsgrad</c> the running maximum of v replaces v in the denominator.
+/// Unlike NeMo the gradient tensor itself is left unchanged.
+/// </remarks>
+public sealed class NovoGradOptimizer : OptimizerHelper
+{
+    /// <summary>Creates the optimizer over one group of parameters.</summary>
+    public NovoGradOptimizer(IEnumerable<Parameter> parameters, double lr, double beta1 = 0.95, double beta2 = 0.98, double eps = 1e-8,
+        double weightDecay = 0.0, bool gradAveraging = false, bool amsgrad = false)
+    {
+        if (!(lr >= 0)) throw new ArgumentException($"Invalid learning rate: {lr}");
+        if (!(eps >= 0)) throw new ArgumentException($"Invalid epsilon: {eps}");
+        if (!(beta1 >= 0 && beta1 < 1)) throw new ArgumentException($"Invalid beta1: {beta1}");
+        if (!(beta2 >= 0 && beta2 < 1)) throw new ArgumentException($"Invalid beta2: {beta2}");
+        if (!(weightDecay >= 0)) throw new ArgumentException($"Invalid weight_decay: {weightDecay}");
+        _defaults = new Options
+        {
+            LearningRate = lr,
+            InitialLearningRate = lr,
+            Beta1 = beta1,
+            Beta2 = beta2,
+            Eps = eps,
+            WeightDecay = weightDecay,
+            GradAveraging = gradAveraging,
+            Amsgrad = amsgrad,
+        };
+        _parameter_groups = new List<ParamGroup>();
+        add_param_group(new ParamGroup<Options> { Parameters = parameters });
+    }
+
+    /// <inheritdoc />
+    public override Tensor step(Func<Tensor>? closure = null) => _step<ParamGroup>(group =>
+    {
+        var o = (Options)group.Options;
+        var (beta1, beta2, eps, weightDecay) = (o.Beta1!.Value, o.Beta2!.Value, o.Eps!.Value, o.WeightDecay!.Value);
+        var lr = o.LearningRate!.Value;
+        foreach (var param in group.Parameters)
+        {
+            var grad = param.grad;
+            if (grad is null) continue;
+            var state = (State)_state[param.Handle];
+            var norm = grad.to(ScalarType.Float32).pow(2).sum();
+            if (state.Step == 0) state.ExpAvgSq.copy_(norm);
+            else state.ExpAvgSq.mul_(beta2).add_(norm, alpha: 1 - beta2);
+            state.Step += 1;
+            Tensor second = state.ExpAvgSq;
+            if (o.Amsgrad!.Value)
+            {
+                state.MaxExpAvgSq!.copy_(maximum(state.MaxExpAvgSq, state.ExpAvgSq));
+                second = state.MaxExpAvgSq;
+            }
+            var direction = grad / (second.sqrt() + eps).to(grad.dtype);
+            if (weightDecay != 0) direction = direction.add(param, alpha: weightDecay);
+            if (o.GradAveraging!.Value) direction = direction * (1 - beta1);
+            state.ExpAvg.mul_(beta1).add_(direction);
+            param.add_(state.ExpAvg, alpha: -lr);
+        }
+    }, closure);
+
+    /// <inheritdoc />
+    public override void add_param_group(ParamGroup paramGroup)
+    {
+        var defaults = (Options)_defaults;
+        paramGroup.Options ??= new Options();
+        var o = (Options)paramGroup.Options;
+        o.LearningRate ??= defaults.LearningRate;
+        o.Beta1 ??= defaults.Beta1;
+        o.Beta2 ??= defaults.Beta2;
+        o.Eps ??= defaults.Eps;
+        o.WeightDecay ??= defaults.WeightDecay;
+        o.GradAveraging ??= defaults.GradAveraging;
+        o.Amsgrad ??= defaults.Amsgrad;
+        o.InitialLearningRate = o.LearningRate!.Value;
+        _parameter_groups.Add(paramGroup);
+        foreach (var p in paramGroup.Parameters)
+        {
+            var state = new State(p);
+            state.Initialize(o);
+            _state[p.Handle] = state;
+        }
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        foreach (var state in _state.Values) ((State)state).Dispose();
+    }
+
+    /// <summary>The first moment <c>m</c> of a parameter (for inspection and tests).</summary>
+    public Tensor FirstMoment(Parameter parameter) => ((State)_state[parameter.Handle]).ExpAvg;
+
+    /// <summary>The layer-wise second moment <c>v</c> of a parameter, a scalar (for inspection and tests).</summary>
+    public double SecondMoment(Parameter parameter) => ((State)_state[parameter.Handle]).ExpAvgSq.item<float>();
+
+    /// <summary>Hyper-parameters of a parameter group.</summary>
+    public sealed class Options : OptimizerOptions
+    {
+        /// <summary>Decay of the first moment.</summary>
+        public double? Beta1;
+        /// <summary>Decay of the layer-wise second moment.</summary>
+        public double? Beta2;
+        /// <summary>Added to √v.</summary>
+        public double? Eps;
+        /// <summary>Weight of the decoupled-from-normalisation L2 term.</summary>
+        public double? WeightDecay;
+        /// <summary>Whether the normalised gradient is scaled by 1 − β₁.</summary>
+        public bool? GradAveraging;
+        /// <summary>Whether the running maximum of v is used.</summary>
+        public bool? Amsgrad;
+
+        /// <inheritdoc />
+        public override void LoadStateDict(OptimizerOptions source)
+        {
+            base.LoadStateDict(source);
+            var s = (Options)source;
+            (Beta1, Beta2, Eps, WeightDecay, GradAveraging, Amsgrad) = (s.Beta1, s.Beta2, s.Eps, s.WeightDecay, s.GradAveraging, s.Amsgrad);
+        }
+
+        /// <inheritdoc />
+        public override void LoadStateDict(BinaryReader reader)
+        {
+            base.LoadStateDict(reader);
+            Beta1 = reader.ReadDouble();
+            Beta2 = reader.ReadDouble();
+            Eps = reader.ReadDouble();
+            WeightDecay = reader.ReadDouble();
+            GradAveraging = reader.ReadBoolean();
+            Amsgrad = reader.ReadBoolean();
+        }
+
+        /// <inheritdoc />
+        public override void SaveStateDict(BinaryWriter writer)
+        {
+            base.SaveStateDict(writer);
+            writer.Write(Beta1!.Value);
+            writer.Write(Beta2!.Value);
+            writer.Write(Eps!.Value);
+            writer.Write(WeightDecay!.Value);
+            writer.Write(GradAveraging!.Value);
+            writer.Write(Amsgrad!.Value);
+        }
+    }
+
+    /// <summary>Per-parameter state: step count, first moment, layer-wise second moment (and its maximum for amsgrad).</summary>
+    public sealed class State : OptimizerState, IDisposable
+    {
+        /// <summary>Creates the (uninitialised) state of <paramref name="parameter"/>.</summary>
+        public State(Parameter parameter) : base(parameter) { }
+
+        /// <summary>Steps taken.</summary>
+        public long Step;
+        /// <summary>First moment m, shaped like the parameter.</summary>
+        public Tensor ExpAvg = null!;
+        /// <summary>Second moment v, a float32 scalar.</summary>
+        public Tensor ExpAvgSq = null!;
+        /// <summary>Running maximum of v (amsgrad only).</summary>
+        public Tensor? MaxExpAvgSq;
+
+        /// <inheritdoc />
+        public override void Initialize(OptimizerOptions options)
+        {
+            Step = 0;
+            ExpAvg = zeros_like(_parameter).DetachFromDisposeScope();
+            ExpAvgSq = zeros(Array.Empty<long>(), ScalarType.Float32, _parameter.device).DetachFromDisposeScope();
+            MaxExpAvgSq = ((Options)options).Amsgrad == true
+                ? zeros(Array.Empty<long>(), ScalarType.Float32, _parameter.device).DetachFromDisposeScope()
+                : null;
+        }
+
+        /// <inheritdoc />
+        public void Dispose()
+        {
+            ExpAvg.Dispose();
+            ExpAvgSq.Dispose();
+            MaxExpAvgSq?.Dispose();
+        }
+
+        /// <inheritdoc />
+        public override void to(Device device)
+        {
+            ExpAvg = Move(ExpAvg, device);
+            ExpAvgSq = Move(ExpAvgSq, device);
+            if (MaxExpAvgSq is not null) MaxExpAvgSq = Move(MaxExpAvgSq, device);
+        }
+
+        private static Tensor Move(Tensor t, Device device)
+        {
+            var moved = t.to(device).DetachFromDisposeScope();
+            if (!ReferenceEquals(moved, t)) t.Dispose();
+            return moved;
+        }
+
+        /// <inheritdoc />
+        public override void LoadStateDict(BinaryReader reader)
+        {
+            Step = reader.ReadInt64();
+            ExpAvg.Load(reader);
+            ExpAvgSq.Load(reader);
+            if (reader.ReadBoolean())
+            {
+                MaxExpAvgSq ??= zeros_like(ExpAvgSq).DetachFromDisposeScope();
+                MaxExpAvgSq.Load(reader);
+            }
+            else
+            {
+                MaxExpAvgSq?.Dispose();
+                MaxExpAvgSq = null;
+            }
+        }
+
+        /// <inheritdoc />
+        public override void SaveStateDict(BinaryWriter writer)
+        {
+            writer.Write(Step);
+            ExpAvg.Save(writer);
+            ExpAvgSq.Save(writer);
+            writer.Write(MaxExpAvgSq is not null);
+            MaxExpAvgSq?.Save(writer);
+        }
+
+        /// <inheritdoc />
+        public override void LoadStateDict(OptimizerState source)
+        {
+            var s = (State)source;
+            using (no_grad())
+            {
+                ExpAvg.copy_(s.ExpAvg);
+                ExpAvgSq.copy_(s.ExpAvgSq);
+                if (s.MaxExpAvgSq is not null)
+                {
+                    MaxExpAvgSq ??= zeros_like(ExpAvgSq).DetachFromDisposeScope();
+                    MaxExpAvgSq.copy_(s.MaxExpAvgSq);
+                }
+            }
+            Step = s.Step;
+        }
+
+        /// <inheritdoc />
+        public override bool ApproximatelyEquals(OptimizerState other) =>
+            other is State s && s.Step == Step && ExpAvg.allclose(s.ExpAvg) && ExpAvgSq.allclose(s.ExpAvgSq) &&
+            (MaxExpAvgSq is null ? s.MaxExpAvgSq is null : s.MaxExpAvgSq is not null && MaxExpAvgSq.allclose(s.MaxExpAvgSq));
+    }
+}
