@@ -26,6 +26,7 @@ public static class TorchNativeLoader
     private static string Load()
     {
         if (!OperatingSystem.IsLinux()) return "(platform default)";
+        TorchAllocatorSettings.Apply();
         var dir = FindNativeDirectory()
             ?? throw new TorchNativeLoadException($"TorchSharp's native library {LibraryFile} was not found next to the application in {AppContext.BaseDirectory} (was the libtorch package restored for this build?).");
 
