@@ -20,6 +20,7 @@ internal sealed class NetworkDtypeScope : IDisposable
     public NetworkDtypeScope(nn.Module network, ScalarType dtype)
     {
         _network = network;
+        InferencePrecision.CheckDevice(dtype, network.parameters().FirstOrDefault()?.device ?? CPU);
         _original = NetworkDtype(network) ?? dtype;
         if (_original == dtype) return;
         if (network.parameters().Any(p => p.requires_grad))

@@ -60,7 +60,7 @@ public sealed class InfererConfigBindingTests
     [TestCase("""{"roi_size": [96, 96, 96], "overlap": -0.1}""", "overlap", "[0, 1)")]
     [TestCase("""{"roi_size": [96, 96, 96], "mode": "linear"}""", "mode", "gaussian")]
     [TestCase("""{"roi_size": [96, 96, 96], "padding_mode": "circular"}""", "padding_mode", "replicate")]
-    [TestCase("""{"roi_size": [96, 96, 96], "precision": "fp16"}""", "precision", "bf16")]
+    [TestCase("""{"roi_size": [96, 96, 96], "precision": "fp64"}""", "precision", "bf16")]
     [TestCase("""{"roi_size": [96, 96, 96], "output": "labels"}""", "output", "foreground_probability")]
     [TestCase("""{"roi_size": [96, 96, 96], "sigma_scale": 0}""", "sigma_scale", "> 0")]
     [TestCase("""{"roi_size": []}""", "roi_size", "one entry per spatial axis")]

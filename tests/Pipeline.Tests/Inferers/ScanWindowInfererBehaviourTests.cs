@@ -28,6 +28,19 @@ public sealed class ScanWindowInfererBehaviourTests
     }
 
     [Test]
+    public void Fp16OnACpuNetworkIsRefusedWithTheAlternative()
+    {
+        using var network = InfererTestNetworks.TinySegResnet();
+        using var input = randn(new long[] { 1, 1, 16, 16, 16 });
+        var inferer = new ScanWindowInferer([16, 16, 16], precision: "fp16");
+
+        var error = Assert.Throws<InvalidOperationException>(() => inferer.Infer(input, network))!;
+
+        Assert.That(error.Message, Does.Contain("CUDA").And.Contain("bf16"));
+        Assert.That(new SimpleInferer("fp16").Dtype, Is.EqualTo(ScalarType.Float16));
+    }
+
+    [Test]
     public void ForegroundProbabilityIsChannelOneOfTheProbabilities()
     {
         using var network = InfererTestNetworks.TinySegResnet();
