@@ -36,8 +36,14 @@ public sealed class ScanWindowInferer : IInferer
     /// </param>
     /// <param name="output">probabilities (every output channel) or foreground_probability (only channel 1 of each window is kept).</param>
     /// <param name="stitchDevice">Where the whole-image result and weight sum live (e.g. cpu while the network runs on a GPU); default: the input's device.</param>
+    /// <param name="devices">
+    /// Where windows run. Several <c>"cpu"</c> entries run that many window batches at once, dealt out round-robin, sharing
+    /// the (read-only) network and splitting the torch threads between them; one CUDA device runs every window there (the
+    /// network must live on it). Several CUDA devices would need one network replica each and are not supported yet.
+    /// </param>
     public ScanWindowInferer(int[] roiSize, int batchSize = 1, double overlap = 0.25, string mode = "constant", double sigmaScale = 0.125,
-        string paddingMode = "constant", double cval = 0.0, string precision = "fp32", string output = "probabilities", string? stitchDevice = null)
+        string paddingMode = "constant", double cval = 0.0, string precision = "fp32", string output = "probabilities", string? stitchDevice = null,
+        string[]? devices = null)
     {
         ArgumentNullException.ThrowIfNull(roiSize);
         if (roiSize.Length is not (2 or 3))
@@ -68,9 +74,13 @@ public sealed class ScanWindowInferer : IInferer
         SigmaScale = sigmaScale;
         Cval = cval;
         Dtype = InferencePrecision.Parse(precision);
-        StitchDevice = stitchDevice is null ? null : ParseDevice(stitchDevice);
+        StitchDevice = stitchDevice is null ? null : ParseDevice(stitchDevice, "stitch_device");
         ForegroundOnly = output == "foreground_probability";
+        Devices = ParseDevices(devices ?? ["cpu"]);
     }
+
+    /// <summary>Where windows run: one or more CPU workers, or one CUDA device.</summary>
+    public IReadOnlyList<Device> Devices { get; }
 
     /// <summary>Window size per spatial axis as configured (entries ≤ 0: the whole axis).</summary>
     public IReadOnlyList<int> RoiSize => _roiSize;
@@ -137,11 +147,16 @@ public sealed class ScanWindowInferer : IInferer
             foreach (var start in windows) weightSum.index(WindowIndex(start, roi, leading: 0)).add_(stitchWeights);
 
         var batch = input.shape[0];
-        Tensor? stitched = null;
         var total = batch * windows.Count;
-        for (long first = 0; first < total; first += BatchSize)
+        var batchCount = (int)((total + BatchSize - 1) / BatchSize);
+        Tensor? stitched = null;
+        var stitchLock = new object();
+
+        // One window batch: cut, run, weight, and add into the shared result (under a lock when workers run in parallel).
+        void RunBatch(int batchIndex)
         {
             using var batchScope = NewDisposeScope();
+            var first = (long)batchIndex * BatchSize;
             var count = (int)Math.Min(BatchSize, total - first);
             var pieces = new Tensor[count];
             for (var i = 0; i < count; i++)
@@ -155,18 +170,45 @@ public sealed class ScanWindowInferer : IInferer
             if (ForegroundOnly) predicted = predicted.narrow(1, 1, 1);
             // Not in place: the network may return (a view of) its input.
             var weighted = (predicted.to(ScalarType.Float32) * weights).to(stitchDevice);
-            if (stitched is null)
+            lock (stitchLock)
             {
                 // Allocated once the output channels are known; it belongs to the per-call scope, not to this window batch's.
-                stitched = zeros([batch, weighted.shape[1], .. padded.Select(p => (long)p)], ScalarType.Float32, stitchDevice).MoveToOuterDisposeScope();
-            }
-            for (var i = 0; i < count; i++)
-            {
-                var g = first + i;
-                stitched.index([TensorIndex.Slice(g / windows.Count, g / windows.Count + 1), .. WindowIndex(windows[(int)(g % windows.Count)], roi, leading: 1)])
-                    .add_(weighted.narrow(0, i, 1));
+                stitched ??= zeros([batch, weighted.shape[1], .. padded.Select(p => (long)p)], ScalarType.Float32, stitchDevice).DetachFromDisposeScope();
+                for (var i = 0; i < count; i++)
+                {
+                    var g = first + i;
+                    stitched.index([TensorIndex.Slice(g / windows.Count, g / windows.Count + 1), .. WindowIndex(windows[(int)(g % windows.Count)], roi, leading: 1)])
+                        .add_(weighted.narrow(0, i, 1));
+                }
             }
         }
+
+        var workers = Math.Min(Devices.Count, batchCount);
+        if (workers <= 1)
+        {
+            for (var b = 0; b < batchCount; b++) RunBatch(b);
+        }
+        else
+        {
+            // CPU workers share the read-only network; torch's threads are split between them and restored afterwards.
+            var threads = get_num_threads();
+            set_num_threads(Math.Max(1, threads / workers));
+            try
+            {
+                Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, worker =>
+                {
+                    // Grad mode is per thread in libtorch.
+                    using var workerNoGrad = no_grad();
+                    for (var b = worker; b < batchCount; b += workers) RunBatch(b);
+                });
+            }
+            finally
+            {
+                set_num_threads(threads);
+            }
+        }
+        // Created on a worker without a scope; the per-call scope owns it from here, like every other intermediate.
+        scope.Attach(stitched!);
 
         stitched!.div_(weightSum);
         var result = padded.SequenceEqual(spatial)
@@ -175,7 +217,18 @@ public sealed class ScanWindowInferer : IInferer
         return result.MoveToOuterDisposeScope();
     }
 
-    private static Device ParseDevice(string text)
+    private static Device[] ParseDevices(string[] devices)
+    {
+        if (devices.Length == 0) throw new ConfigArgException("devices", "needs at least one device, e.g. [\"cpu\"] or [\"cuda:0\"]");
+        var parsed = devices.Select(d => ParseDevice(d, "devices")).ToArray();
+        var cudaCount = parsed.Count(d => d.type == DeviceType.CUDA);
+        if (cudaCount > 0 && parsed.Length > 1)
+            throw new ConfigArgException("devices",
+                "several devices with CUDA among them need one network replica per device, which is not supported yet; give one CUDA device, or several \"cpu\" entries");
+        return parsed;
+    }
+
+    private static Device ParseDevice(string text, string arg)
     {
         Device parsed;
         try
@@ -184,12 +237,14 @@ public sealed class ScanWindowInferer : IInferer
         }
         catch (Exception e) when (e is ArgumentException or FormatException or InvalidOperationException or ExternalException)
         {
-            throw new ConfigArgException("stitch_device", $"'{text}' is not a device; accepted: cpu, cuda, cuda:N");
+            throw new ConfigArgException(arg, text.StartsWith("cuda", StringComparison.Ordinal) && !cuda.is_available()
+                ? $"'{text}' needs CUDA, which is not available in this build or on this machine; use cpu"
+                : $"'{text}' is not a device; accepted: cpu, cuda, cuda:N");
         }
         if (parsed.type == DeviceType.CUDA && !cuda.is_available())
-            throw new ConfigArgException("stitch_device", $"'{text}' needs CUDA, which is not available here; use cpu");
+            throw new ConfigArgException(arg, $"'{text}' needs CUDA, which is not available here; use cpu");
         if (parsed.type is not (DeviceType.CPU or DeviceType.CUDA))
-            throw new ConfigArgException("stitch_device", $"'{text}' is not supported; accepted: cpu, cuda, cuda:N");
+            throw new ConfigArgException(arg, $"'{text}' is not supported; accepted: cpu, cuda, cuda:N");
         return parsed;
     }
 

@@ -29,8 +29,9 @@ public static class InferBenchmark
     /// <param name="Batch">Windows per forward pass.</param>
     /// <param name="Precision">fp32 or bf16.</param>
     /// <param name="Output">probabilities or foreground_probability.</param>
+    /// <param name="Devices">The inferer's <c>devices</c>, e.g. cpu,cpu for two CPU workers.</param>
     public sealed record Options(string Model, JsonObject Args, int InChannels, long[] Size, int[] Roi, double Overlap, string Mode,
-        int Batch, string Precision, string Output);
+        int Batch, string Precision, string Output, string[]? Devices = null);
 
     /// <summary><c>mmar bench infer</c>.</summary>
     public static Command CreateCommand()
@@ -49,8 +50,9 @@ public static class InferBenchmark
         precision.AcceptOnlyFromAmong("fp32", "bf16");
         var output = new Option<string>("--output") { Description = "probabilities or foreground_probability.", DefaultValueFactory = _ => "probabilities" };
         output.AcceptOnlyFromAmong("probabilities", "foreground_probability");
+        var devices = new Option<string>("--devices") { Description = "Where windows run, comma-separated: cpu (default), cpu,cpu for two CPU workers sharing the threads, or cuda:0.", DefaultValueFactory = _ => "cpu" };
         var command = new Command("infer", "Time sliding-window inference (ScanWindowInferer) of one synthetic image.")
-            { model, initFilters, classes, inChannels, size, roi, overlap, mode, batch, precision, output };
+            { model, initFilters, classes, inChannels, size, roi, overlap, mode, batch, precision, output, devices };
         command.SetAction(parse => UserErrors.Run(parse.InvocationConfiguration.Error, () =>
         {
             var error = parse.InvocationConfiguration.Error;
@@ -65,7 +67,8 @@ public static class InferBenchmark
             if (parse.GetValue(initFilters) is { } f) modelArgs["init_filters"] = f;
             Run(new Options(parse.GetValue(model)!, modelArgs, parse.GetValue(inChannels), [.. dims.Select(d => (long)d)],
                 window.Length == 1 ? [window[0], window[0], window[0]] : window, parse.GetValue(overlap), parse.GetValue(mode)!,
-                parse.GetValue(batch), parse.GetValue(precision)!, parse.GetValue(output)!), parse.InvocationConfiguration.Output);
+                parse.GetValue(batch), parse.GetValue(precision)!, parse.GetValue(output)!,
+                parse.GetValue(devices)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)), parse.InvocationConfiguration.Output);
             return ExitCodes.Success;
         }));
         return command;
@@ -77,7 +80,8 @@ public static class InferBenchmark
         ScanWindowInferer inferer;
         try
         {
-            inferer = new ScanWindowInferer(options.Roi, options.Batch, options.Overlap, options.Mode, precision: options.Precision, output: options.Output);
+            inferer = new ScanWindowInferer(options.Roi, options.Batch, options.Overlap, options.Mode, precision: options.Precision, output: options.Output,
+                devices: options.Devices);
         }
         catch (ConfigArgException e)
         {
@@ -104,7 +108,7 @@ public static class InferBenchmark
         {
             try
             {
-                new ScanWindowInferer(options.Roi, options.Batch, precision: options.Precision).Infer(warmInput, network).Dispose();
+                new ScanWindowInferer(options.Roi, options.Batch, precision: options.Precision, devices: options.Devices).Infer(warmInput, network).Dispose();
             }
             catch (ArgumentException e) when (e.Message.StartsWith("roi_size", StringComparison.Ordinal))
             {
@@ -122,7 +126,9 @@ public static class InferBenchmark
         var peak = ProcessMemory.PeakResidentBytes();
 
         output.WriteLine($"{options.Model} {options.Args.ToJsonString()}, image [{string.Join("×", options.Size)}], roi [{string.Join("×", options.Roi)}], " +
-                         $"overlap {options.Overlap}, {options.Mode}, batch {options.Batch}, {options.Precision}, {options.Output}, torch threads {get_num_threads()}:");
+                         $"overlap {options.Overlap}, {options.Mode}, batch {options.Batch}, {options.Precision}, {options.Output}, devices {string.Join(",", inferer.Devices)}, torch threads {get_num_threads()}:");
+        if (inferer.Devices.Count > 1)
+            output.WriteLine("  (several workers: network forward adds up every worker's time, so the overhead ratio is not meaningful)");
         output.WriteLine($"  windows: {windows} in {network.Calls} forward calls");
         output.WriteLine($"  total: {total:0.000} s, network forward: {network.Seconds:0.000} s, overhead ratio (total/forward): {total / network.Seconds:0.000}");
         output.WriteLine($"  windows per second: {windows / total:0.00}");
@@ -167,8 +173,12 @@ public static class InferBenchmark
         {
             var watch = Stopwatch.StartNew();
             var y = _inner.call(x);
-            Seconds += watch.Elapsed.TotalSeconds;
-            Calls++;
+            // Several CPU workers call concurrently.
+            lock (_inner)
+            {
+                Seconds += watch.Elapsed.TotalSeconds;
+                Calls++;
+            }
             return y;
         }
 

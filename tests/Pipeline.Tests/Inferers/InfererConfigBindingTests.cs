@@ -66,6 +66,9 @@ public sealed class InfererConfigBindingTests
     [TestCase("""{"roi_size": []}""", "roi_size", "one entry per spatial axis")]
     [TestCase("""{"roi_size": [96]}""", "roi_size", "one entry per spatial axis")]
     [TestCase("""{"roi_size": [96, 96, 96], "stitch_device": "gpu7"}""", "stitch_device", "cpu")]
+    [TestCase("""{"roi_size": [96, 96, 96], "devices": []}""", "devices", "at least one")]
+    [TestCase("""{"roi_size": [96, 96, 96], "devices": ["cpu", "tpu"]}""", "devices", "cuda:N")]
+    [TestCase("""{"roi_size": [96, 96, 96], "devices": ["cuda:0", "cuda:1"]}""", "devices", "CUDA")]
     public void BadArgsAreReportedAtTheirPath(string args, string arg, string hint)
     {
         var (component, problems) = ConfigBinding.Create(ComponentKind.Inferer, Types, "ScanWindowInferer", args, "config_validation.json", "inferer");

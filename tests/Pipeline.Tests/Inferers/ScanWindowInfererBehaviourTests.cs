@@ -28,6 +28,24 @@ public sealed class ScanWindowInfererBehaviourTests
     }
 
     [Test]
+    public void SeveralCpuDevicesGiveTheSameResultAsOne()
+    {
+        using var network = InfererTestNetworks.TinySegResnet();
+        using var scope = NewDisposeScope();
+        manual_seed(2);
+        var input = randn(new long[] { 2, 1, 28, 24, 20 });
+        var threads = get_num_threads();
+
+        var one = new ScanWindowInferer([16, 16, 16], batchSize: 2, overlap: 0.5, mode: "gaussian").Infer(input, network);
+        var two = new ScanWindowInferer([16, 16, 16], batchSize: 2, overlap: 0.5, mode: "gaussian", devices: ["cpu", "cpu"]).Infer(input, network);
+        var three = new ScanWindowInferer([16, 16, 16], batchSize: 1, overlap: 0.5, mode: "gaussian", devices: ["cpu", "cpu", "cpu"]).Infer(input, network);
+
+        Assert.That((two - one).abs().max().item<float>(), Is.LessThanOrEqualTo(1e-6f));
+        Assert.That((three - one).abs().max().item<float>(), Is.LessThanOrEqualTo(1e-6f));
+        Assert.That(get_num_threads(), Is.EqualTo(threads), "torch's thread count is restored");
+    }
+
+    [Test]
     public void Fp16OnACpuNetworkIsRefusedWithTheAlternative()
     {
         using var network = InfererTestNetworks.TinySegResnet();
