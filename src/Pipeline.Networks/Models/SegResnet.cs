@@ -95,7 +95,7 @@ public sealed class SegResnet : nn.Module<Tensor, Tensor>, IFixedShapeNetwork, I
             _upSamples.append(sample);
         }
 
-        _convFinal = nn.Sequential(("0", norm(initFilters)), ("1", nn.ReLU()), ("2", ConvOnly(initFilters, numClasses, kernel: 1, stride: 1, bias: true)));
+        _convFinal = nn.Sequential(("0", norm(initFilters)), ("1", nn.ReLU(inplace: true)), ("2", ConvOnly(initFilters, numClasses, kernel: 1, stride: 1, bias: true)));
 
         // Registered by hand (not RegisterComponents) so the state-dict names are MONAI's, not the C# field names.
         register_module("convInit", _convInit);

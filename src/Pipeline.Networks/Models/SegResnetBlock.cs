@@ -18,7 +18,8 @@ public sealed class SegResnetBlock : nn.Module<Tensor, Tensor>
     {
         _norm1 = norm(channels);
         _norm2 = norm(channels);
-        _act = nn.ReLU();
+        // In place, as MONAI's SegResNet: the norm output is not needed again, so this saves one 3-D tensor per activation.
+        _act = nn.ReLU(inplace: true);
         _conv1 = SegResnet.ConvOnly(channels, channels, kernel: 3, stride: 1, bias: false);
         _conv2 = SegResnet.ConvOnly(channels, channels, kernel: 3, stride: 1, bias: false);
         // Registered by hand (not RegisterComponents) so the state-dict names are MONAI's, not the C# field names.
