@@ -74,11 +74,7 @@ public static class PreviewCommand
 
         var item = items[index];
         var runSeed = seed ?? config.Globals.Get("determinism")?["random_seed"]?.GetValue<long>() ?? 0;
-        using var context = new TransformContext(new SampleInfo(index, Describe(item), runSeed, epoch));
-        foreach (var (name, field) in item.Files)
-            context.Set(name, field.IsList ? field.Paths : (object)field.Paths[0]);
-        foreach (var name in item.ValueFields)
-            if (item.TryGetValue(name, out var value) && value is not null) context.Set(name, value.DeepClone());
+        using var context = DatalistSamples.CreateContext(item, runSeed, epoch);
 
         new TransformChain(transforms).Apply(context);
 
@@ -110,7 +106,4 @@ public static class PreviewCommand
         ProblemPrinter.Print(error, problems.Items);
         return ExitCodes.Success;
     }
-
-    private static string Describe(DatalistItem item) =>
-        item.Files.TryGetValue("image", out var image) ? string.Join(", ", image.Paths) : item.JsonPath;
 }

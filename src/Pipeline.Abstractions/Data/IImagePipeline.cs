@@ -1,0 +1,18 @@
+using Pipeline.Components;
+
+namespace Pipeline.Data;
+
+/// <summary>A data pipeline (a config's <c>image_pipeline</c>): turns the items of a data list into batches, one pass per epoch.</summary>
+public interface IImagePipeline
+{
+    /// <summary>Number of data-list items one epoch goes through.</summary>
+    int ItemCount { get; }
+
+    /// <summary>The batches of one epoch, in an order fixed by (<paramref name="seed"/>, <paramref name="epoch"/>) alone.</summary>
+    /// <remarks>
+    /// The consumer owns (and disposes) every batch it receives. Stopping the enumeration early, or cancelling, stops the
+    /// producers and disposes the batches still queued. A sample that fails to transform surfaces here as an exception naming it.
+    /// </remarks>
+    IEnumerable<SampleBatch> Epoch(TransformChain chain, IReadOnlyList<IBatchTransform> batchTransforms, int epoch, long seed,
+        CancellationToken cancellation = default);
+}

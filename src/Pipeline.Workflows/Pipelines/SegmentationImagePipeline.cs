@@ -1,0 +1,116 @@
+using Pipeline.Components;
+using Pipeline.Configuration;
+using Pipeline.Configuration.Documents;
+using Pipeline.Data;
+
+namespace Pipeline.Workflows.Pipelines;
+
+/// <summary>Clara's segmentation data pipeline: data-list items through the pre-transforms into batches, made by parallel workers ahead of the consumer.</summary>
+/// <remarks>
+/// Batches come out in the order of <see cref="EpochPlan"/> whatever the number of workers, and each sample's random draws come
+/// from (seed, epoch, item index), so the same seed gives the same batches. Producers stay at most <c>prefetch_size</c> batches
+/// ahead of the consumer (batches in progress included).
+/// </remarks>
+[Component(ComponentKind.ImagePipeline, "SegmentationImagePipeline", "SegmentationKerasImagePipeline")]
+public sealed class SegmentationImagePipeline : IImagePipeline
+{
+    private readonly IReadOnlyList<DatalistItem> _items;
+    private readonly SampleBatchBuilder _builder;
+    private readonly int _batchSize;
+    private readonly int _workers;
+    private readonly int _prefetch;
+    private readonly bool _shuffle;
+    private readonly bool _repeat;
+
+    /// <summary>Creates the pipeline and reads the data list.</summary>
+    /// <param name="dataListFilePath">The data-list JSON file.</param>
+    /// <param name="dataFileBaseDir">Base folder of the relative paths in the data list.</param>
+    /// <param name="dataListKey">Which list to read (<c>training</c>, <c>validation</c>).</param>
+    /// <param name="outputCropSize">Spatial shape of every image; -1 entries accept any size.</param>
+    /// <param name="outputBatchSize">Items per batch (with <paramref name="batchedByTransforms"/>: crops of one item per batch, so one item).</param>
+    /// <param name="outputImageChannels">Channels field <c>image</c> must have.</param>
+    /// <param name="outputLabelChannels">Channels field <c>label</c> must have.</param>
+    /// <param name="batchedByTransforms">The transforms already make several crops per item; each batch is the crops of one item.</param>
+    /// <param name="numWorkers">Threads making batches.</param>
+    /// <param name="prefetchSize">How many batches producers may be ahead of the consumer; 0 is taken as 1.</param>
+    /// <param name="shuffle">Visit items in a per-epoch permutation drawn from the seed.</param>
+    /// <param name="repeat">Fill the last batch of an epoch by wrapping around, so every batch is full.</param>
+    public SegmentationImagePipeline(string dataListFilePath, string dataFileBaseDir, string dataListKey, int[] outputCropSize,
+        int outputBatchSize = 10, int outputImageChannels = 1, int outputLabelChannels = 1, bool batchedByTransforms = false,
+        int numWorkers = 4, int prefetchSize = 20, bool shuffle = true, bool repeat = true)
+    {
+        if (outputCropSize.Length is < 1 or > 3)
+            throw new ConfigArgException("output_crop_size", $"found {outputCropSize.Length} entries; accepted: 1 to 3 sizes (one per spatial axis), -1 for any size");
+        for (var i = 0; i < outputCropSize.Length; i++)
+            if (outputCropSize[i] is 0 or < -1)
+                throw new ConfigArgException($"output_crop_size[{i}]", $"found {outputCropSize[i]}; accepted: a positive size or -1 (any size)");
+        if (outputBatchSize < 1) throw new ConfigArgException("output_batch_size", $"found {outputBatchSize}; accepted: 1 or more");
+        if (outputImageChannels < 1) throw new ConfigArgException("output_image_channels", $"found {outputImageChannels}; accepted: 1 or more");
+        if (outputLabelChannels < 1) throw new ConfigArgException("output_label_channels", $"found {outputLabelChannels}; accepted: 1 or more");
+        if (numWorkers < 1) throw new ConfigArgException("num_workers", $"found {numWorkers}; accepted: 1 or more");
+        if (prefetchSize < 0) throw new ConfigArgException("prefetch_size", $"found {prefetchSize}; accepted: 0 or more");
+        try
+        {
+            _items = Datalist.Load(dataListFilePath, dataFileBaseDir, dataListKey);
+        }
+        catch (ConfigException e)
+        {
+            throw new ConfigArgException("data_list_file_path", e.Message);
+        }
+        _builder = new SampleBatchBuilder(outputCropSize, outputImageChannels, outputLabelChannels, batchedByTransforms);
+        _batchSize = batchedByTransforms ? 1 : outputBatchSize;
+        _workers = numWorkers;
+        _prefetch = Math.Max(1, prefetchSize);
+        _shuffle = shuffle;
+        _repeat = repeat;
+    }
+
+    /// <inheritdoc />
+    public int ItemCount => _items.Count;
+
+    /// <inheritdoc />
+    public IEnumerable<SampleBatch> Epoch(TransformChain chain, IReadOnlyList<IBatchTransform> batchTransforms, int epoch, long seed,
+        CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(chain);
+        ArgumentNullException.ThrowIfNull(batchTransforms);
+        var plan = EpochPlan.Batches(_items.Count, _batchSize, _shuffle, _repeat, seed, epoch);
+        return Produce(plan, chain, batchTransforms, epoch, seed, cancellation);
+    }
+
+    private IEnumerable<SampleBatch> Produce(IReadOnlyList<int[]> plan, TransformChain chain, IReadOnlyList<IBatchTransform> batchTransforms,
+        int epoch, long seed, CancellationToken cancellation)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        using var queue = new OrderedBatchQueue(plan.Count, _prefetch, stop.Token);
+        var threads = Enumerable.Range(0, Math.Min(_workers, plan.Count)).Select(w => new Thread(() =>
+        {
+            while (queue.TryClaim(out var index))
+            {
+                try
+                {
+                    queue.Complete(index, _builder.Build(plan[index].Select(i => _items[i]).ToList(), chain, batchTransforms, seed, epoch, stop.Token));
+                }
+                catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception e)
+                {
+                    queue.Fail(index, e);
+                }
+            }
+        }) { IsBackground = true, Name = $"image pipeline worker {w}" }).ToList();
+        foreach (var thread in threads) thread.Start();
+        try
+        {
+            for (var next = 0; next < plan.Count; next++)
+                yield return queue.Take(next);
+        }
+        finally
+        {
+            stop.Cancel();
+            foreach (var thread in threads) thread.Join();
+        }
+    }
+}
