@@ -7,7 +7,7 @@ using Pipeline.Tests.Runner;
 
 namespace Pipeline.Tests.Training;
 
-/// <summary>The runner's registry and <c>mmar list</c> see the built-in losses, optimizers and learning-rate policies.</summary>
+/// <summary>The runner's registry and <c>mmar list</c> see the built-in losses, optimizers, learning-rate policies and metrics.</summary>
 public sealed class TrainingComponentRegistryTests
 {
     [Test]
@@ -18,6 +18,7 @@ public sealed class TrainingComponentRegistryTests
         Assert.That(registry.NamesOf(ComponentKind.Loss), Is.SupersetOf(new[] { "Dice", "CrossEntropy", "Focal", "CrossEntropyDice", "FocalDice" }));
         Assert.That(registry.NamesOf(ComponentKind.Optimizer), Is.SupersetOf(new[] { "Adam", "Momentum", "NovoGrad" }));
         Assert.That(registry.NamesOf(ComponentKind.LrPolicy), Is.SupersetOf(new[] { "ReducePoly", "ReduceCosine", "DecayOnStep", "ReduceOnPlateau" }));
+        Assert.That(registry.NamesOf(ComponentKind.Metric), Is.SupersetOf(new[] { "ComputeAverageDice", "ComputeAverage", "HausdorffDistance95", "AverageSurfaceDistance" }));
         Assert.That(registry.FindByName(ComponentKind.Transform, "Dice"), Is.Null, "a loss is not a transform");
     }
 
@@ -30,5 +31,9 @@ public sealed class TrainingComponentRegistryTests
         Assert.That(run.Output, Does.Contain("is_onehot_targets"));
         var policies = CliRun.Invoke("list", "lr_policy");
         Assert.That(policies.Output, Does.Contain("plateau_count_trigger"));
+        var metrics = CliRun.Invoke("list", "metric");
+        Assert.That(metrics.ExitCode, Is.EqualTo(0), metrics.ToString());
+        Assert.That(metrics.Output, Does.Contain("ComputeAverageDice"));
+        Assert.That(metrics.Output, Does.Contain("logit_thresh"));
     }
 }
