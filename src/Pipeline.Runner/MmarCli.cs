@@ -11,6 +11,7 @@ public static class MmarCli
         new("mmar: train, validate, infer and check Clara-style MMARs (Medical Model ARchives).")
         {
             CheckCommand.Create(),
+            TrainCommand.Create(),
             ListCommand.Create(),
             SchemaCommand.Create(),
             InfoCommand.Create(),

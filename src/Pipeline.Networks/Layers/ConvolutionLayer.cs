@@ -9,8 +9,8 @@ namespace Pipeline.Networks.Layers;
 /// libtorch 2.10's oneDNN convolution kernels on AVX-512 CPUs return wrong values (errors of 10–90 % of the output range,
 /// varying from run to run) for some channel counts, measured with kernels larger than 1 at 32×32×64 voxels:
 /// fp32 and bf16 with more than 16 input channels that are not a multiple of 16 (24, 28, 36, 40, 56, 72, 124 …), and bf16
-/// with an output channel count that is not a multiple of 16 (also transposed), and bf16 1×1 kernels over a single input
-/// channel. A single input channel gets a zero companion channel; other such inputs are split into a multiple of 16
+/// with an output channel count that is not a multiple of 16 (also transposed), the fp32 input gradient of such
+/// convolutions (intermittently), and bf16 1×1 kernels over a single input channel. A single input channel gets a zero companion channel; other such inputs are split into a multiple of 16
 /// plus a remainder below 16, and such outputs are padded with zero filters up to a multiple of 16 and dropped after; both
 /// are exact. Every other case calls the plain kernel. The state dict is <c>weight</c> and <c>bias</c>, as <c>nn.Conv3d</c>,
 /// so MONAI/PyTorch weights load by name.
@@ -123,10 +123,11 @@ public sealed class ConvolutionLayer : nn.Module<Tensor, Tensor>
         return y.MoveToOuterDisposeScope();
     }
 
-    // oneDNN's bf16 kernels (kernel > 1, or transposed) mis-handle output channel counts that are not a multiple of 16.
+    // oneDNN's bf16 kernels (kernel > 1, or transposed) mis-handle output channel counts that are not a multiple of 16, and
+    // so does its fp32 input-gradient kernel: the padding is needed in bf16 always and in fp32 whenever autograd records.
     private bool NeedsOutputPadding(Tensor x) =>
-        x.dtype == ScalarType.BFloat16 && x.device_type == DeviceType.CPU && OutChannels % SafeChannelMultiple != 0 &&
-        (_transposed || Kernel.Any(k => k > 1));
+        x.device_type == DeviceType.CPU && OutChannels % SafeChannelMultiple != 0 && (_transposed || Kernel.Any(k => k > 1)) &&
+        (x.dtype == ScalarType.BFloat16 || (is_grad_enabled() && (x.requires_grad || weight.requires_grad)));
 
     // oneDNN's bf16 1×1 kernel mis-handles a single input channel.
     private bool NeedsSecondInputChannel(Tensor x) =>

@@ -39,5 +39,6 @@ public static class UserErrors
     // Data and file problems are the user's to fix; anything else is a bug and keeps its stack trace.
     private static bool IsUserFacing(Exception e) =>
         e is IOException or UnauthorizedAccessException or InvalidDataException or Transforms.Nifti.NiftiFormatException
-            or Networks.Weights.SafetensorsFormatException or Networks.Checkpoints.CheckpointFormatException;
+            or Networks.Weights.SafetensorsFormatException or Networks.Checkpoints.CheckpointFormatException
+            or Workflows.Training.TrainingDivergedException or Workflows.Pipelines.ImagePipelineException;
 }

@@ -57,6 +57,7 @@ public sealed class SegmentationImagePipeline : IImagePipeline
         {
             throw new ConfigArgException("data_list_file_path", e.Message);
         }
+        CropSize = [.. outputCropSize];
         _builder = new SampleBatchBuilder(outputCropSize, outputImageChannels, outputLabelChannels, batchedByTransforms);
         _batchSize = batchedByTransforms ? 1 : outputBatchSize;
         _workers = numWorkers;
@@ -64,6 +65,9 @@ public sealed class SegmentationImagePipeline : IImagePipeline
         _shuffle = shuffle;
         _repeat = repeat;
     }
+
+    /// <summary>Clara's <c>output_crop_size</c>: the spatial shape of every image (-1: any size on that axis).</summary>
+    public IReadOnlyList<int> CropSize { get; }
 
     /// <inheritdoc />
     public int ItemCount => _items.Count;

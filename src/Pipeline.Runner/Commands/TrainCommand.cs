@@ -1,0 +1,105 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Pipeline.Components;
+using Pipeline.Configuration;
+using Pipeline.Configuration.Binding;
+using Pipeline.Configuration.Documents;
+using Pipeline.Configuration.Plugins;
+using Pipeline.Configuration.Registry;
+using Pipeline.Data;
+using Pipeline.Inferers;
+using Pipeline.Networks;
+using Pipeline.Runner.Console;
+using Pipeline.Training;
+using Pipeline.Workflows.Pipelines;
+using Pipeline.Workflows.Training;
+
+namespace Pipeline.Runner.Commands;
+
+/// <summary><c>mmar train</c>: runs config_train.json — training with periodic validation, keeping the best and the last checkpoint.</summary>
+public static class TrainCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var options = new MmarOptions();
+        var command = new Command("train", "Train the MMAR's network as config_train.json describes; the best model (key metric) is kept as MMAR_CKPT_DIR/model.ckpt.");
+        options.AddTo(command);
+        command.SetAction(parse => UserErrors.Run(parse.InvocationConfiguration.Error, () => Run(
+            parse.GetValue(options.Mmar)!, parse.GetValue(options.Config), parse.GetValue(options.Environment)!,
+            parse.GetValue(options.Set) ?? [], parse.GetValue(options.Plugins) ?? [], parse.InvocationConfiguration.Output)));
+        return command;
+    }
+
+    /// <summary>Trains; returns the exit code.</summary>
+    public static int Run(string mmar, string? config, string environment, IReadOnlyList<string> set, IReadOnlyList<string> pluginDirs, TextWriter output)
+    {
+        var loaded = MmarLoader.Load(new MmarLoadOptions
+        {
+            MmarRoot = mmar, ConfigFile = config ?? MmarLoadOptions.DefaultConfigFile, EnvironmentFile = environment, Set = set, Kind = ConfigKind.Train,
+        });
+        var problems = new ConfigProblems();
+        var plugins = PluginCatalog.LoadForMmar(mmar, pluginDirs, problems);
+        problems.ThrowIfErrors();
+        using var services = PipelineServices.Build(BuiltInComponents.Assemblies, plugins, s => s.AddSingleton(loaded.Paths));
+        var factory = services.GetRequiredService<ComponentFactory>();
+
+        // The run seed fixes the network's initial weights too, so it is set before anything is built.
+        var seed = (loaded.Globals.Get("determinism") as JsonObject)?["random_seed"] is JsonValue s && s.TryGetValue<long>(out var value) ? value : 0;
+        TorchSharp.torch.manual_seed(seed);
+        var modelSpec = Require(loaded, "train.model");
+        var network = services.GetRequiredService<NetworkFactory>().Create(new NetworkSpec(modelSpec.Name ?? modelSpec.Path ?? "", modelSpec.Args), loaded.File, modelSpec.JsonPath);
+        var loss = factory.Create<ILoss>(Require(loaded, "train.loss"), problems);
+        var optimizerSpec = loaded.Component("train.optimizer");
+        var optimizer = optimizerSpec is null ? null : factory.Create<IOptimizerFactory>(optimizerSpec, problems);
+        var lrPolicySpec = loaded.Component("train.lr_policy");
+        var lrPolicy = lrPolicySpec is null ? null : factory.Create<ILrPolicy>(lrPolicySpec, problems);
+        var trainChain = new TransformChain(factory.CreateAll<ITransform>(loaded.Components("train.pre_transforms"), problems));
+        var batchTransforms = factory.CreateAll<IBatchTransform>(loaded.Components("train.batch_transforms"), problems);
+        var trainPipeline = factory.Create<IImagePipeline>(Require(loaded, "train.image_pipeline"), problems);
+        var validationPipelineSpec = loaded.Component("validate.image_pipeline");
+        var validationPipeline = validationPipelineSpec is null ? null : factory.Create<IImagePipeline>(validationPipelineSpec, problems);
+        var validationChain = new TransformChain(factory.CreateAll<ITransform>(loaded.Components("validate.pre_transforms"), problems));
+        var infererSpec = loaded.Component("validate.inferer");
+        var inferer = infererSpec is null ? null : factory.Create<IInferer>(infererSpec, problems);
+        var metrics = factory.CreateAll<IMetric>(loaded.Components("validate.metrics"), problems);
+        problems.ThrowIfErrors();
+        if (optimizer is null) throw new ConfigException(loaded.File, "train.optimizer", "training needs an optimizer, e.g. {\"name\": \"Adam\"}");
+
+        // A fixed-shape network is built for the training crop (Clara's static graph).
+        if (network is IFixedShapeNetwork fixedShape && trainPipeline is SegmentationImagePipeline { CropSize: var crop } && crop.All(c => c > 0))
+            fixedShape.RecordInputShape(crop);
+
+        var learningRate = loaded.Globals.Contains("learning_rate") ? loaded.Globals.GetNumber("learning_rate", 1e-4) : optimizer.LearningRate ?? 1e-4;
+        var settings = new TrainingSettings(
+            (int)loaded.Globals.GetInteger("epochs", 1),
+            (int)loaded.Globals.GetInteger("num_training_epoch_per_valid", 1),
+            learningRate,
+            seed,
+            loaded.Paths.CheckpointDir ?? Path.Combine(loaded.MmarRoot, "models"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"training {modelSpec.DisplayName} for {settings.Epochs} epoch(s), learning rate {settings.LearningRate}, seed {settings.Seed}; checkpoints in {settings.CheckpointDir}"));
+
+        var setup = new TrainingSetup(network, new NetworkSpec(modelSpec.Name ?? "", modelSpec.Args), loss!, optimizer, lrPolicy, trainChain, batchTransforms,
+            trainPipeline!, validationPipeline is null ? null : validationChain, validationPipeline, inferer, metrics);
+        try
+        {
+            var (best, bestEpoch) = new SupervisedTrainer(setup, settings).Run(output);
+            output.WriteLine(bestEpoch > 0
+                ? string.Create(CultureInfo.InvariantCulture, $"done: best {metrics.First(m => m.IsKeyMetric || m == metrics[0]).Name} {best:0.0000} at epoch {bestEpoch}; {Path.Combine(settings.CheckpointDir, SupervisedTrainer.BestCheckpoint)}")
+                : $"done: no validation ran; last model in {Path.Combine(settings.CheckpointDir, SupervisedTrainer.BestCheckpoint)}");
+        }
+        finally
+        {
+            network.Dispose();
+            foreach (var component in new object?[] { loss, optimizer, lrPolicy, trainPipeline, validationPipeline, inferer }.Concat(trainChain.Transforms).Concat(validationChain.Transforms))
+                (component as IDisposable)?.Dispose();
+        }
+        return ExitCodes.Success;
+    }
+
+    private static ComponentSpec Require(MmarConfig config, string path) =>
+        config.Component(path) ?? throw new ConfigException(config.File, path, $"training needs {path}");
+}
