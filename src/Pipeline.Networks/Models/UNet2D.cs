@@ -149,14 +149,10 @@ public sealed class UNet2D : nn.Module<Tensor, Tensor>, INetwork
 
     private static string LegalNeighbours(long size, int levels)
     {
-        int? below = null, above = null;
-        for (var s = (int)Math.Min(size, int.MaxValue - 1) - 1; s >= 1 && below is null && size - s <= 1 << 20; s--)
-            if (TryGetValidOutputSize(s, levels, out _)) below = s;
-        for (var s = (int)Math.Min(size, int.MaxValue - 1) + 1; above is null && s - size <= 1 << 20 && s < int.MaxValue; s++)
-            if (TryGetValidOutputSize(s, levels, out _)) above = s;
+        var (below, above) = ValidPaddingUNetSize.NearestLegal(size, levels);
         var parts = new List<string>();
-        if (below is not null) parts.Add($"nearest smaller legal size {below}");
-        if (above is not null) parts.Add($"nearest larger legal size {above}");
+        if (below > 0) parts.Add($"nearest smaller legal size {below}");
+        if (above > 0) parts.Add($"nearest larger legal size {above}");
         return parts.Count == 0 ? "no legal size nearby" : string.Join(", ", parts);
     }
 

@@ -88,12 +88,8 @@ public static class InferBenchmark
             throw new ConfigException("", $"--{e.Arg.Replace('_', '-')}", e.Message);
         }
         using var services = PipelineServices.Build(BuiltInComponents.Assemblies, []);
-        var problems = new ConfigProblems();
-        var spec = new ComponentSpec { Kind = ComponentKind.Model, Name = options.Model, Args = options.Args, File = "(bench)", JsonPath = "model" };
-        var created = services.GetRequiredService<ComponentFactory>().Create(spec, problems);
-        problems.ThrowIfErrors();
-        if (created is not nn.Module<Tensor, Tensor> module)
-            throw new ConfigException("", "--model", $"{options.Model} is not a network");
+        // The inferer needs the network's input contract, which NetworkFactory guarantees.
+        var module = services.GetRequiredService<NetworkFactory>().Create(new NetworkSpec(options.Model, options.Args), "(bench)", "model");
         module.eval();
         // Inference only: a frozen network may be cast to bf16 by the inferer.
         foreach (var parameter in module.parameters()) parameter.requires_grad = false;

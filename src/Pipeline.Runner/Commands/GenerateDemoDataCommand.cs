@@ -41,9 +41,10 @@ public static class GenerateDemoDataCommand
         var dataRoot = config.Paths.DataRoot ?? config.MmarRoot;
         var problems = new ConfigProblems();
         var cases = new List<(string Image, string Label)>();
+        var root = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(datalist)) as System.Text.Json.Nodes.JsonObject;
         foreach (var key in Lists)
         {
-            if (!DatalistHasKey(datalist, key)) continue;
+            if (root?.ContainsKey(key) != true) continue;
             foreach (var item in Datalist.Load(datalist, dataRoot, key, problems))
             {
                 if (!item.TryGetPaths("image", out var images) || !item.TryGetPaths("label", out var labels) || images.Count != 1 || labels.Count != 1)
@@ -72,7 +73,4 @@ public static class GenerateDemoDataCommand
         output.WriteLine($"{written} case(s) written, {cases.Count - written} already present, under {dataRoot}");
         return ExitCodes.Success;
     }
-
-    private static bool DatalistHasKey(string datalist, string key) =>
-        System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(datalist)) is System.Text.Json.Nodes.JsonObject root && root.ContainsKey(key);
 }

@@ -30,9 +30,7 @@ public sealed class CheckpointLoader : IModelLoader
         if (string.IsNullOrWhiteSpace(checkpointDir)) throw new ConfigArgException("checkpoint_dir", "must name the folder holding the checkpoint");
         if (string.IsNullOrWhiteSpace(checkpointFilePrefix) || checkpointFilePrefix.IndexOfAny(['/', '\\']) >= 0)
             throw new ConfigArgException("checkpoint_file_prefix", $"must be a file name inside checkpoint_dir; got '{checkpointFilePrefix}'");
-        if (inputNodeNames is { Length: > 0 }) throw new ConfigArgException("input_node_names", "names TensorFlow graph tensors; checkpoints here carry their network, so leave it out");
-        if (outputNodeNames is { Length: > 0 }) throw new ConfigArgException("output_node_names", "names TensorFlow graph tensors; checkpoints here carry their network, so leave it out");
-        if (inferInTrainingMode) throw new ConfigArgException("infer_in_training_mode", "only false is supported: inference runs the network in eval mode");
+        TensorFlowLoaderArgs.Reject(inputNodeNames, outputNodeNames, inferInTrainingMode);
         _networks = networks;
         var dir = paths?.Resolve(checkpointDir) ?? Path.GetFullPath(checkpointDir);
         CheckpointPath = Path.Combine(dir, checkpointFilePrefix);

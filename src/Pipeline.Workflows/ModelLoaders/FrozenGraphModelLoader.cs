@@ -29,9 +29,7 @@ public sealed class FrozenGraphModelLoader : IModelLoader
                 $"'{modelFilePath}' is a TensorFlow frozen graph, which cannot be loaded: this runtime has no TensorFlow. " +
                 "Use CheckpointLoader with a checkpoint from 'mmar train', or export the weights to safetensors and convert them with " +
                 "'mmar import-weights --model SPEC.json --from W.safetensors --to models/model.ckpt', then point model_file_path at that file");
-        if (inputNodeNames is { Length: > 0 }) throw new ConfigArgException("input_node_names", "names TensorFlow graph tensors; checkpoints here carry their network, so leave it out");
-        if (outputNodeNames is { Length: > 0 }) throw new ConfigArgException("output_node_names", "names TensorFlow graph tensors; checkpoints here carry their network, so leave it out");
-        if (inferInTrainingMode) throw new ConfigArgException("infer_in_training_mode", "only false is supported: inference runs the network in eval mode");
+        TensorFlowLoaderArgs.Reject(inputNodeNames, outputNodeNames, inferInTrainingMode);
         _networks = networks;
         ModelPath = paths?.Resolve(modelFilePath) ?? Path.GetFullPath(modelFilePath);
     }
