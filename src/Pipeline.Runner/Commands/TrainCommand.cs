@@ -25,16 +25,24 @@ public static class TrainCommand
     public static Command Create()
     {
         var options = new MmarOptions();
-        var command = new Command("train", "Train the MMAR's network as config_train.json describes; the best model (key metric) is kept as MMAR_CKPT_DIR/model.ckpt.");
+        var resume = new Option<bool>("--resume")
+        {
+            Description = "Continue the interrupted run from MMAR_CKPT_DIR/model_final.ckpt (weights, optimizer, learning-rate policy, RNG, epoch and best metric).",
+        };
+        var command = new Command("train",
+            "Train the MMAR's network as config_train.json describes; the best model (key metric) is kept as MMAR_CKPT_DIR/model.ckpt. " +
+            "--set MMAR_CKPT=path starts from a checkpoint's weights (fine-tuning).");
         options.AddTo(command);
+        command.Add(resume);
         command.SetAction(parse => UserErrors.Run(parse.InvocationConfiguration.Error, () => Run(
             parse.GetValue(options.Mmar)!, parse.GetValue(options.Config), parse.GetValue(options.Environment)!,
-            parse.GetValue(options.Set) ?? [], parse.GetValue(options.Plugins) ?? [], parse.InvocationConfiguration.Output)));
+            parse.GetValue(options.Set) ?? [], parse.GetValue(options.Plugins) ?? [], parse.InvocationConfiguration.Output, parse.GetValue(resume))));
         return command;
     }
 
     /// <summary>Trains; returns the exit code.</summary>
-    public static int Run(string mmar, string? config, string environment, IReadOnlyList<string> set, IReadOnlyList<string> pluginDirs, TextWriter output)
+    public static int Run(string mmar, string? config, string environment, IReadOnlyList<string> set, IReadOnlyList<string> pluginDirs, TextWriter output,
+        bool resume = false)
     {
         var loaded = MmarLoader.Load(new MmarLoadOptions
         {
@@ -50,7 +58,9 @@ public static class TrainCommand
         var seed = (loaded.Globals.Get("determinism") as JsonObject)?["random_seed"] is JsonValue s && s.TryGetValue<long>(out var value) ? value : 0;
         TorchSharp.torch.manual_seed(seed);
         var modelSpec = Require(loaded, "train.model");
-        var network = services.GetRequiredService<NetworkFactory>().Create(new NetworkSpec(modelSpec.Name ?? modelSpec.Path ?? "", modelSpec.Args), loaded.File, modelSpec.JsonPath);
+        var networkFactory = services.GetRequiredService<NetworkFactory>();
+        var networkSpec = new NetworkSpec(modelSpec.Name ?? modelSpec.Path ?? "", modelSpec.Args);
+        var network = networkFactory.Create(networkSpec, loaded.File, modelSpec.JsonPath);
         var loss = factory.Create<ILoss>(Require(loaded, "train.loss"), problems);
         var optimizerSpec = loaded.Component("train.optimizer");
         var optimizer = optimizerSpec is null ? null : factory.Create<IOptimizerFactory>(optimizerSpec, problems);
@@ -65,12 +75,14 @@ public static class TrainCommand
         var infererSpec = loaded.Component("validate.inferer");
         var inferer = infererSpec is null ? null : factory.Create<IInferer>(infererSpec, problems);
         var metrics = factory.CreateAll<IMetric>(loaded.Components("validate.metrics"), problems);
+        var auxOps = factory.CreateAll<IAuxOp>(loaded.Components("train.aux_ops"), problems);
+        var handlers = factory.CreateAll<ITrainingHandler>(loaded.Components("train.handlers"), problems);
         problems.ThrowIfErrors();
         if (optimizer is null) throw new ConfigException(loaded.File, "train.optimizer", "training needs an optimizer, e.g. {\"name\": \"Adam\"}");
 
         // A fixed-shape network is built for the training crop (Clara's static graph).
-        if (network is IFixedShapeNetwork fixedShape && trainPipeline is SegmentationImagePipeline { CropSize: var crop } && crop.All(c => c > 0))
-            fixedShape.RecordInputShape(crop);
+        IReadOnlyList<int>? fixedCrop = network is IFixedShapeNetwork && trainPipeline is SegmentationImagePipeline { CropSize: var crop } && crop.All(c => c > 0) ? crop : null;
+        if (fixedCrop is not null) ((IFixedShapeNetwork)network).RecordInputShape(fixedCrop);
 
         var learningRate = loaded.Globals.Contains("learning_rate") ? loaded.Globals.GetNumber("learning_rate", 1e-4) : optimizer.LearningRate ?? 1e-4;
         var settings = new TrainingSettings(
@@ -78,12 +90,32 @@ public static class TrainCommand
             (int)loaded.Globals.GetInteger("num_training_epoch_per_valid", 1),
             learningRate,
             seed,
-            loaded.Paths.CheckpointDir ?? Path.Combine(loaded.MmarRoot, "models"));
+            loaded.Paths.CheckpointDir ?? Path.Combine(loaded.MmarRoot, "models"))
+        {
+            SummaryInterval = (int)loaded.Globals.GetInteger("train_summary_recording_interval", 0),
+            ComputeType = TrainingDevices.ComputeType(loaded.Globals.GetBoolean("use_amp", false)),
+            Devices = TrainingDevices.Replicas(loaded.Globals.GetBoolean("multi_gpu", false), loaded.File),
+            Resume = resume,
+            InitialCheckpoint = FineTuneCheckpoint(loaded),
+        };
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"training {modelSpec.DisplayName} for {settings.Epochs} epoch(s), learning rate {settings.LearningRate}, seed {settings.Seed}; checkpoints in {settings.CheckpointDir}"));
+            $"training {modelSpec.DisplayName} for {settings.Epochs} epoch(s), learning rate {settings.LearningRate}, seed {settings.Seed}, " +
+            $"{TrainingDevices.Describe(settings.ComputeType, settings.Devices)}; checkpoints in {settings.CheckpointDir}"));
+        if (settings.Resume) output.WriteLine($"resuming from {Path.Combine(settings.CheckpointDir, SupervisedTrainer.FinalCheckpoint)}");
+        else if (settings.InitialCheckpoint is { } initial) output.WriteLine($"fine-tuning: starting from the weights in {initial}");
 
         var setup = new TrainingSetup(network, new NetworkSpec(modelSpec.Name ?? "", modelSpec.Args), loss!, optimizer, lrPolicy, trainChain, batchTransforms,
-            trainPipeline!, validationPipeline is null ? null : validationChain, validationPipeline, inferer, metrics);
+            trainPipeline!, validationPipeline is null ? null : validationChain, validationPipeline, inferer, metrics)
+        {
+            AuxOps = auxOps,
+            Handlers = handlers,
+            CreateReplica = () =>
+            {
+                var replica = networkFactory.Create(networkSpec, loaded.File, modelSpec.JsonPath);
+                if (fixedCrop is not null) ((IFixedShapeNetwork)replica).RecordInputShape(fixedCrop);
+                return replica;
+            },
+        };
         try
         {
             var (best, bestEpoch) = new SupervisedTrainer(setup, settings).Run(output);
@@ -94,10 +126,21 @@ public static class TrainCommand
         finally
         {
             network.Dispose();
-            foreach (var component in new object?[] { loss, optimizer, lrPolicy, trainPipeline, validationPipeline, inferer }.Concat(trainChain.Transforms).Concat(validationChain.Transforms))
+            foreach (var component in new object?[] { loss, optimizer, lrPolicy, trainPipeline, validationPipeline, inferer }
+                         .Concat(trainChain.Transforms).Concat(validationChain.Transforms).Concat(auxOps).Concat(handlers))
                 (component as IDisposable)?.Dispose();
         }
         return ExitCodes.Success;
+    }
+
+    // Clara's train_finetune.sh passes MMAR_CKPT with --set; a value that only environment.json holds is its default path, not a request.
+    private static string? FineTuneCheckpoint(MmarConfig loaded)
+    {
+        var given = loaded.Overrides.LastOrDefault(o => o.Key == "MMAR_CKPT");
+        if (given is null || loaded.Paths.Checkpoint is not { } path) return null;
+        if (!File.Exists(path))
+            throw new ConfigException(loaded.File, given.JsonPath, $"MMAR_CKPT names {path}, which does not exist; give the checkpoint to fine-tune from (e.g. models/model.ckpt of a trained MMAR)");
+        return path;
     }
 
     private static ComponentSpec Require(MmarConfig config, string path) =>

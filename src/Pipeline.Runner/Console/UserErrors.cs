@@ -40,5 +40,6 @@ public static class UserErrors
     private static bool IsUserFacing(Exception e) =>
         e is IOException or UnauthorizedAccessException or InvalidDataException or Transforms.Nifti.NiftiFormatException
             or Networks.Weights.SafetensorsFormatException or Networks.Checkpoints.CheckpointFormatException
-            or Workflows.Training.TrainingDivergedException or Workflows.Pipelines.ImagePipelineException;
+            or Networks.Weights.WeightMismatchException
+            or Workflows.Training.TrainingDivergedException or Workflows.Training.ResumeException or Workflows.Pipelines.ImagePipelineException;
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json.Nodes;
 using Pipeline.Networks;
 using Pipeline.Networks.Checkpoints;
 using Pipeline.Training;
@@ -9,11 +8,12 @@ using static TorchSharp.torch;
 
 namespace Pipeline.Workflows.Training;
 
-/// <summary>Clara's supervised training loop: epochs of batches through loss and optimizer, validation with the key metric, best and last checkpoints.</summary>
+/// <summary>Clara's supervised training loop: epochs of batches through loss and optimizer, validation with the key metric, best and resumable checkpoints.</summary>
 /// <remarks>
-/// The best model (highest key metric) is written atomically as <c>model.ckpt</c>, the state after every validation as
-/// <c>model_final.ckpt</c>; both carry the network spec and input contract. A NaN loss stops the run naming the epoch and
-/// step, leaving the last good checkpoints untouched.
+/// The best model (highest key metric) is written atomically as <c>model.ckpt</c>; after every epoch the whole state
+/// (weights, optimizer, learning-rate policy, RNG, position) is written atomically as <c>model_final.ckpt</c>, which
+/// <c>--resume</c> continues from, so an interrupted run loses at most the epoch in progress. A NaN loss stops the run
+/// naming the epoch, step and samples, leaving the last good checkpoints untouched.
 /// </remarks>
 public sealed class SupervisedTrainer(TrainingSetup setup, TrainingSettings settings)
 {
@@ -23,84 +23,124 @@ public sealed class SupervisedTrainer(TrainingSetup setup, TrainingSettings sett
     /// <summary>The last state's file name.</summary>
     public const string FinalCheckpoint = "model_final.ckpt";
 
-    /// <summary>Runs every epoch; progress lines go to <paramref name="log"/>. Returns the best key metric and its epoch.</summary>
+    /// <summary>Runs every (remaining) epoch; epoch summary lines go to <paramref name="log"/>. Returns the best key metric and its epoch.</summary>
     public (double BestMetric, int BestEpoch) Run(TextWriter log, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(log);
         var network = setup.Network;
-        manual_seed(settings.Seed);
-        using var optimizer = setup.Optimizer.Create(network.parameters(), settings.LearningRate);
-        var keyMetric = setup.Metrics.FirstOrDefault(m => m.IsKeyMetric) ?? setup.Metrics.FirstOrDefault();
-        var best = double.NegativeInfinity;
-        var bestEpoch = -1;
-        long step = 0;
-        var stepsPerEpoch = 0;
-        double? lastMetric = null;
-        var validations = 0;
         Directory.CreateDirectory(settings.CheckpointDir);
+        RemoveTempFilesOfKilledWrites();
+        manual_seed(settings.Seed);
+        if (settings.InitialCheckpoint is { } initial && !settings.Resume) LoadWeights(initial);
+        using var optimizer = setup.Optimizer.Create(network.parameters(), settings.LearningRate);
+        var progress = settings.Resume ? RestoreFinalState(optimizer) : new TrainingProgress();
+        using var replicas = new TrainingReplicas(network, setup.CreateReplica, settings.Devices, settings.ComputeType);
+        var scaler = settings.ComputeType == ScalarType.Float16 ? new DynamicLossScaler() : null;
+        if (scaler is not null && settings.Resume) scaler.Restore(progress.LossScale, progress.LossScaleGoodSteps);
+        var keyMetric = setup.Metrics.FirstOrDefault(m => m.IsKeyMetric) ?? setup.Metrics.FirstOrDefault();
 
-        for (var epoch = 0; epoch < settings.Epochs; epoch++)
+        var run = new TrainingRunInfo(settings.Epochs, progress.EpochsDone, progress.Step, progress.StepsPerEpoch, settings.CheckpointDir, settings.SummaryInterval);
+        foreach (var handler in setup.Handlers) handler.RunStarted(run);
+        EpochRecord? last = null;
+        for (var epoch = progress.EpochsDone; epoch < settings.Epochs; epoch++)
         {
             cancellation.ThrowIfCancellationRequested();
             network.train();
-            var rate = setup.LrPolicy?.LearningRate(new LrPolicyContext(settings.LearningRate, epoch, settings.Epochs, step, Math.Max(1, stepsPerEpoch), lastMetric, validations))
-                       ?? settings.LearningRate;
+            var rate = setup.LrPolicy?.LearningRate(new LrPolicyContext(settings.LearningRate, epoch, settings.Epochs, progress.Step,
+                           Math.Max(1, progress.StepsPerEpoch), progress.LastMetric, progress.Validations)) ?? settings.LearningRate;
             OptimizerLearningRate.Set(optimizer, rate);
-            var watch = Stopwatch.StartNew();
-            double lossSum = 0;
-            var steps = 0;
-            foreach (var batch in setup.TrainPipeline.Epoch(setup.TrainChain, setup.TrainBatchTransforms, epoch, settings.Seed, cancellation))
+            var trained = TrainEpoch(epoch, rate, progress, optimizer, replicas, scaler, cancellation);
+            progress = progress with
             {
-                using (batch)
-                using (var scope = NewDisposeScope())
-                {
-                    var image = batch.Get("image", "training");
-                    var label = batch.Get("label", "training");
-                    optimizer.zero_grad();
-                    var prediction = network.call(image);
-                    var loss = setup.Loss.Compute(prediction, label);
-                    if (network is IRegularizedNetwork { RegularizationWeight: > 0 } regularized) loss = loss + regularized.RegularizationLoss();
-                    var value = loss.item<float>();
-                    if (!float.IsFinite(value))
-                        throw new TrainingDivergedException(
-                            $"the training loss became {value} at epoch {epoch + 1}, step {steps + 1} (samples {string.Join(", ", batch.Samples.Select(s => s.Description))}; " +
-                            $"non-finite values in the image: {!image.isfinite().all().item<bool>()}, in the network output: {!prediction.isfinite().all().item<bool>()}); " +
-                            $"the last good checkpoints in {settings.CheckpointDir} are kept");
-                    loss.backward();
-                    optimizer.step();
-                    lossSum += value;
-                    steps++;
-                    step++;
-                }
-            }
-            stepsPerEpoch = steps;
-            var line = string.Create(CultureInfo.InvariantCulture,
-                $"epoch {epoch + 1}/{settings.Epochs}: loss {lossSum / Math.Max(1, steps):0.0000}, lr {rate:0.######}, {steps} steps in {watch.Elapsed.TotalSeconds:0.0} s");
+                EpochsDone = epoch + 1, Step = progress.Step + trained.Steps, StepsPerEpoch = trained.Steps,
+                LossScale = scaler?.Scale ?? 1, LossScaleGoodSteps = scaler?.GoodSteps ?? 0,
+            };
 
+            Dictionary<string, double>? results = null;
+            var validationSeconds = 0.0;
             var validate = setup.ValidationPipeline is not null && setup.Inferer is not null && keyMetric is not null &&
                            ((epoch + 1) % Math.Max(1, settings.EpochsPerValidation) == 0 || epoch + 1 == settings.Epochs);
             if (validate)
             {
-                var results = Validate(epoch, cancellation);
-                validations++;
-                lastMetric = results[keyMetric!.Name];
-                line += ", " + string.Join(", ", results.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Key} {r.Value:0.0000}")));
-                if (lastMetric > best || bestEpoch < 0)
+                var watch = Stopwatch.StartNew();
+                results = Validate(cancellation);
+                validationSeconds = watch.Elapsed.TotalSeconds;
+                var value = results[keyMetric!.Name];
+                progress = progress with { Validations = progress.Validations + 1, LastMetric = value };
+                if (value > progress.BestMetric || progress.BestEpoch < 0)
                 {
-                    best = lastMetric.Value;
-                    bestEpoch = epoch + 1;
-                    Save(BestCheckpoint, epoch, best, bestEpoch, step);
+                    progress = progress with { BestMetric = value, BestEpoch = epoch + 1 };
+                    SaveBest(progress);
                 }
-                Save(FinalCheckpoint, epoch, best, bestEpoch, step);
-                line += string.Create(CultureInfo.InvariantCulture, $" (best {keyMetric.Name} {best:0.0000} at epoch {bestEpoch})");
             }
-            log.WriteLine(line);
+            SaveFinal(progress, optimizer);
+
+            last = new EpochRecord(epoch, settings.Epochs, progress.Step, trained.Steps, trained.MeanLoss, rate, trained.Seconds, trained.WaitedFraction,
+                trained.AuxMeans, results, keyMetric?.Name, progress.BestMetric, progress.BestEpoch, validationSeconds);
+            log.WriteLine(SummaryLine(last));
+            foreach (var handler in setup.Handlers) handler.EpochCompleted(last);
         }
-        if (bestEpoch < 0) Save(BestCheckpoint, settings.Epochs - 1, double.NaN, -1, step);
-        return (best, bestEpoch);
+        if (progress.BestEpoch < 0) SaveBest(progress);
+        foreach (var handler in setup.Handlers) handler.RunCompleted(run, last);
+        return (progress.BestMetric, progress.BestEpoch);
     }
 
-    private Dictionary<string, double> Validate(int epoch, CancellationToken cancellation)
+    private EpochOutcome TrainEpoch(int epoch, double rate, TrainingProgress progress, optim.Optimizer optimizer, TrainingReplicas replicas,
+        DynamicLossScaler? scaler, CancellationToken cancellation)
+    {
+        var watch = Stopwatch.StartNew();
+        double lossSum = 0, waited = 0;
+        var auxSums = new Dictionary<string, double>();
+        var steps = 0;
+        using var batches = setup.TrainPipeline.Epoch(setup.TrainChain, setup.TrainBatchTransforms, epoch, settings.Seed, cancellation).GetEnumerator();
+        while (true)
+        {
+            var stepStart = watch.Elapsed;
+            if (!batches.MoveNext()) break;
+            var wait = (watch.Elapsed - stepStart).TotalSeconds;
+            waited += wait;
+            using var batch = batches.Current;
+            using var scope = NewDisposeScope();
+            var image = batch.Get("image", "training");
+            var label = batch.Get("label", "training");
+            var outcome = replicas.ComputeGradients(image, label, setup.Loss, setup.AuxOps, scaler?.Scale ?? 1);
+            var lossValue = outcome.Loss;
+            if (double.IsFinite(lossValue) && setup.Network is IRegularizedNetwork { RegularizationWeight: > 0 } regularized)
+            {
+                var penalty = regularized.RegularizationLoss();
+                penalty.backward();
+                lossValue += penalty.item<float>();
+            }
+            var step = true;
+            if (scaler is not null)
+            {
+                var finite = double.IsFinite(lossValue) && setup.Network.parameters().All(p => p.grad is null || p.grad.isfinite().all().item<bool>());
+                if (!finite && scaler.Scale > 1)
+                {
+                    scaler.Update(false);
+                    step = false;
+                }
+                else if (finite) scaler.Update(true);
+            }
+            if (step && !double.IsFinite(lossValue))
+                throw new TrainingDivergedException(
+                    $"the training loss became {lossValue} at epoch {epoch + 1}, step {steps + 1} (samples {string.Join(", ", batch.Samples.Select(s => s.Description))}; " +
+                    $"non-finite values in the image: {!outcome.InputFinite}, in the network output: {!outcome.PredictionFinite}); " +
+                    $"the last good checkpoints in {settings.CheckpointDir} are kept");
+            if (step) optimizer.step();
+            steps++;
+            if (step) lossSum += lossValue;
+            foreach (var (tag, value) in outcome.AuxValues) auxSums[tag] = auxSums.GetValueOrDefault(tag) + value;
+            var record = new IterationRecord(epoch, steps, progress.StepsPerEpoch, progress.Step + steps, lossValue, rate,
+                (watch.Elapsed - stepStart).TotalSeconds, wait, outcome.AuxValues);
+            foreach (var handler in setup.Handlers) handler.IterationCompleted(record);
+        }
+        var seconds = watch.Elapsed.TotalSeconds;
+        return new EpochOutcome(steps, lossSum / Math.Max(1, steps), seconds, seconds > 0 ? waited / seconds : 0,
+            auxSums.ToDictionary(a => a.Key, a => a.Value / Math.Max(1, steps)));
+    }
+
+    private Dictionary<string, double> Validate(CancellationToken cancellation)
     {
         var network = setup.Network;
         network.eval();
@@ -123,16 +163,58 @@ public sealed class SupervisedTrainer(TrainingSetup setup, TrainingSettings sett
         return setup.Metrics.ToDictionary(m => m.Name, m => m.Aggregate().Value);
     }
 
-    private void Save(string file, int epoch, double best, int bestEpoch, long step)
+    private void LoadWeights(string path)
     {
-        var state = new JsonObject
-        {
-            ["epoch"] = epoch + 1,
-            ["step"] = step,
-            ["best_metric"] = double.IsFinite(best) ? best : null,
-            ["best_epoch"] = bestEpoch,
-        };
-        using var checkpoint = Checkpoint.Capture(setup.Network, setup.NetworkSpec, state);
-        CheckpointFile.Write(Path.Combine(settings.CheckpointDir, file), checkpoint);
+        using var checkpoint = CheckpointFile.Read(path);
+        checkpoint.LoadInto(setup.Network);
     }
+
+    private TrainingProgress RestoreFinalState(optim.Optimizer optimizer)
+    {
+        var path = Path.Combine(settings.CheckpointDir, FinalCheckpoint);
+        if (!File.Exists(path))
+            throw new ResumeException($"nothing to resume: {path} does not exist (a run writes it after its first epoch); start without --resume");
+        using var checkpoint = CheckpointFile.Read(path);
+        checkpoint.LoadInto(setup.Network);
+        var progress = ResumableState.Restore(checkpoint, path, optimizer, setup.LrPolicy);
+        if (progress.EpochsDone >= settings.Epochs)
+            throw new ResumeException($"nothing to resume: {path} already holds all {progress.EpochsDone} epoch(s); raise 'epochs' to train further");
+        return progress;
+    }
+
+    private void SaveBest(TrainingProgress progress)
+    {
+        using var checkpoint = Checkpoint.Capture(setup.Network, setup.NetworkSpec, progress.ToJson());
+        CheckpointFile.Write(Path.Combine(settings.CheckpointDir, BestCheckpoint), checkpoint);
+    }
+
+    private void SaveFinal(TrainingProgress progress, optim.Optimizer optimizer)
+    {
+        var (state, tensors) = ResumableState.Capture(progress, optimizer, setup.LrPolicy);
+        using var checkpoint = Checkpoint.Capture(setup.Network, setup.NetworkSpec, state, tensors);
+        CheckpointFile.Write(Path.Combine(settings.CheckpointDir, FinalCheckpoint), checkpoint);
+    }
+
+    // A run killed during an atomic write leaves its temp file (never the checkpoint itself) behind.
+    private void RemoveTempFilesOfKilledWrites()
+    {
+        foreach (var name in new[] { BestCheckpoint, FinalCheckpoint })
+            foreach (var temp in Directory.EnumerateFiles(settings.CheckpointDir, $".{name}.*.tmp"))
+                File.Delete(temp);
+    }
+
+    private static string SummaryLine(EpochRecord r)
+    {
+        var line = string.Create(CultureInfo.InvariantCulture,
+            $"epoch {r.Epoch + 1}/{r.Epochs}: loss {r.MeanLoss:0.0000}, lr {r.LearningRate:0.######}, {r.Steps} steps in {r.Seconds:0.0} s (waited for data {r.WaitedFraction:P0})");
+        foreach (var (tag, value) in r.AuxMeans) line += string.Create(CultureInfo.InvariantCulture, $", {tag} {value:0.0000}");
+        if (r.Metrics is { } metrics)
+        {
+            line += ", " + string.Join(", ", metrics.Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Key} {m.Value:0.0000}")));
+            line += string.Create(CultureInfo.InvariantCulture, $" (best {r.KeyMetric} {r.BestMetric:0.0000} at epoch {r.BestEpoch})");
+        }
+        return line;
+    }
+
+    private sealed record EpochOutcome(int Steps, double MeanLoss, double Seconds, double WaitedFraction, IReadOnlyDictionary<string, double> AuxMeans);
 }

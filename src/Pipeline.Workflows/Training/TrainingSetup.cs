@@ -8,7 +8,7 @@ using static TorchSharp.torch;
 namespace Pipeline.Workflows.Training;
 
 /// <summary>Everything a training run is made of, built from config_train.json.</summary>
-/// <param name="Network">The network being trained.</param>
+/// <param name="Network">The network being trained (its float32 weights are the master copy).</param>
 /// <param name="NetworkSpec">Its config name and args, stored in every checkpoint.</param>
 /// <param name="Loss">The training loss.</param>
 /// <param name="Optimizer">Creates the optimizer over the network's parameters.</param>
@@ -32,4 +32,14 @@ public sealed record TrainingSetup(
     TransformChain? ValidationChain,
     IImagePipeline? ValidationPipeline,
     IInferer? Inferer,
-    IReadOnlyList<IMetric> Metrics);
+    IReadOnlyList<IMetric> Metrics)
+{
+    /// <summary>Builds another instance of the network (same spec and input shape) for a replica on another device or in another precision; required for mixed precision and data parallelism.</summary>
+    public Func<nn.Module<Tensor, Tensor>>? CreateReplica { get; init; }
+
+    /// <summary>train.aux_ops.</summary>
+    public IReadOnlyList<IAuxOp> AuxOps { get; init; } = [];
+
+    /// <summary>Observers of the run: train.handlers plus what the host adds (console, log file, TensorBoard).</summary>
+    public IReadOnlyList<ITrainingHandler> Handlers { get; init; } = [];
+}
