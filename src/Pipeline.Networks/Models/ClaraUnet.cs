@@ -203,17 +203,7 @@ public sealed class ClaraUnet : nn.Module<Tensor, Tensor>, INetwork, IRegularize
     private static Tensor Upsample(Tensor x) =>
         nn.functional.interpolate(x, scale_factor: UpsampleScale, mode: InterpolationMode.Nearest);
 
-    private static GroupNorm GroupNorm(long groups, long channels)
-    {
-        var gn = nn.GroupNorm(groups, channels, eps: 1e-6);
-        // TorchSharp 0.107 allocates GroupNorm's affine parameters with torch.empty and never initialises them.
-        using (torch.no_grad())
-        {
-            gn.weight!.fill_(1);
-            gn.bias!.zero_();
-        }
-        return gn;
-    }
+    private static GroupNormLayer GroupNorm(long groups, long channels) => new(groups, channels, eps: 1e-6);
 
     private static void Validate(int numClasses, int[] nfEnc, int[] nfDec, bool useBatchNorm, bool useGroupNorm, int groupNormGroups,
         string finalActivation, int inChannels, double dropoutProb, string dataFormat, double regWeight)

@@ -183,17 +183,7 @@ public sealed class SegResnet : nn.Module<Tensor, Tensor>, IFixedShapeNetwork, I
     private static nn.Module<Tensor, Tensor> Deconv(long channels) =>
         nn.Sequential(("deconv", ConvolutionLayer.ConvTranspose3d(channels, channels, 2, stride: 2, bias: true)));
 
-    private static nn.Module<Tensor, Tensor> GroupNorm(long groups, long channels)
-    {
-        var gn = nn.GroupNorm(groups, channels);
-        // TorchSharp 0.107 allocates GroupNorm's affine parameters with torch.empty and never initialises them.
-        using (torch.no_grad())
-        {
-            gn.weight!.fill_(1);
-            gn.bias!.zero_();
-        }
-        return gn;
-    }
+    private static nn.Module<Tensor, Tensor> GroupNorm(long groups, long channels) => new GroupNormLayer(groups, channels);
 
     private void CheckInput(Tensor x)
     {

@@ -1,3 +1,4 @@
+using Pipeline.Networks.Layers;
 using NUnit.Framework;
 using Pipeline.Components;
 using Pipeline.Networks;
@@ -91,12 +92,13 @@ public sealed class ClaraUnetConstructionTests
     public void GroupNormStartsAtOneAndZeroWithTensorFlowsEpsilon()
     {
         using var model = new ClaraUnet(numClasses: 2, nfEnc: [4, 8], nfDec: [8, 8, 4], useGroupNorm: true, groupNormGroups: 4);
-        var norms = model.modules().OfType<GroupNorm>().ToList();
+        var norms = model.modules().OfType<GroupNormLayer>().ToList();
         Assert.That(norms, Has.Count.EqualTo(2 + 1 + 2));
         foreach (var gn in norms)
         {
-            Assert.That(gn.weight!.data<float>().ToArray(), Is.All.EqualTo(1f));
-            Assert.That(gn.bias!.data<float>().ToArray(), Is.All.EqualTo(0f));
+            Assert.That(gn.get_parameter("weight")!.data<float>().ToArray(), Is.All.EqualTo(1f));
+            Assert.That(gn.get_parameter("bias")!.data<float>().ToArray(), Is.All.EqualTo(0f));
+            Assert.That(gn.Eps, Is.EqualTo(1e-6));
         }
         Assert.That(model.state_dict().Keys.Where(k => k.EndsWith("conv.bias", StringComparison.Ordinal)), Is.Empty);
     }

@@ -1,3 +1,4 @@
+using Pipeline.Networks.Layers;
 using NUnit.Framework;
 using Pipeline.Components;
 using Pipeline.Networks.Models;
@@ -14,12 +15,12 @@ public sealed class SegResnetConstructionTests
     public void GroupNormStartsAtOneAndZeroAndNoParameterIsNaN()
     {
         using var model = new SegResnet(numClasses: 3, inChannels: 2, initFilters: 8, groupNormGroups: 8);
-        var groupNorms = model.modules().OfType<GroupNorm>().ToList();
+        var groupNorms = model.modules().OfType<GroupNormLayer>().ToList();
         Assert.That(groupNorms, Has.Count.EqualTo(2 * (1 + 2 + 2 + 4 + 1 + 1 + 1) + 1));
         foreach (var gn in groupNorms)
         {
-            Assert.That(gn.weight!.data<float>().ToArray(), Is.All.EqualTo(1f));
-            Assert.That(gn.bias!.data<float>().ToArray(), Is.All.EqualTo(0f));
+            Assert.That(gn.get_parameter("weight")!.data<float>().ToArray(), Is.All.EqualTo(1f));
+            Assert.That(gn.get_parameter("bias")!.data<float>().ToArray(), Is.All.EqualTo(0f));
         }
         foreach (var (name, p) in model.named_parameters())
             Assert.That(p.isnan().any().item<bool>(), Is.False, name);
