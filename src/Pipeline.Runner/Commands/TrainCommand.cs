@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Components;
@@ -13,6 +14,8 @@ using Pipeline.Inferers;
 using Pipeline.Networks;
 using Pipeline.Runner.Console;
 using Pipeline.Training;
+using Pipeline.IO;
+using Pipeline.Workflows.Handlers;
 using Pipeline.Workflows.Pipelines;
 using Pipeline.Workflows.Training;
 
@@ -21,6 +24,9 @@ namespace Pipeline.Runner.Commands;
 /// <summary><c>mmar train</c>: runs config_train.json — training with periodic validation, keeping the best and the last checkpoint.</summary>
 public static class TrainCommand
 {
+    /// <summary>The resolved config_train.json (variables substituted) kept next to the checkpoints, so a run's exact settings stay with its models.</summary>
+    public const string ResolvedConfigFile = "config_train.resolved.json";
+
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
@@ -104,11 +110,20 @@ public static class TrainCommand
         if (settings.Resume) output.WriteLine($"resuming from {Path.Combine(settings.CheckpointDir, SupervisedTrainer.FinalCheckpoint)}");
         else if (settings.InitialCheckpoint is { } initial) output.WriteLine($"fine-tuning: starting from the weights in {initial}");
 
+        // Every run reports to the console (unless the config lists its own StatsHandler), to training.log and to TensorBoard.
+        var hostHandlers = new List<ITrainingHandler>();
+        if (!handlers.OfType<StatsHandler>().Any())
+            hostHandlers.Add(StatsHandler.WritingTo(output, interactive: ReferenceEquals(output, System.Console.Out) && !System.Console.IsOutputRedirected));
+        hostHandlers.Add(new TrainingLogFileHandler(settings.CheckpointDir));
+        hostHandlers.Add(new TensorBoardHandler(settings.CheckpointDir));
+        Directory.CreateDirectory(settings.CheckpointDir);
+        AtomicFile.WriteAllText(Path.Combine(settings.CheckpointDir, ResolvedConfigFile), loaded.Root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+
         var setup = new TrainingSetup(network, new NetworkSpec(modelSpec.Name ?? "", modelSpec.Args), loss!, optimizer, lrPolicy, trainChain, batchTransforms,
             trainPipeline!, validationPipeline is null ? null : validationChain, validationPipeline, inferer, metrics)
         {
             AuxOps = auxOps,
-            Handlers = handlers,
+            Handlers = [.. handlers, .. hostHandlers],
             CreateReplica = () =>
             {
                 var replica = networkFactory.Create(networkSpec, loaded.File, modelSpec.JsonPath);
@@ -118,7 +133,7 @@ public static class TrainCommand
         };
         try
         {
-            var (best, bestEpoch) = new SupervisedTrainer(setup, settings).Run(output);
+            var (best, bestEpoch) = new SupervisedTrainer(setup, settings).Run();
             output.WriteLine(bestEpoch > 0
                 ? string.Create(CultureInfo.InvariantCulture, $"done: best {metrics.First(m => m.IsKeyMetric || m == metrics[0]).Name} {best:0.0000} at epoch {bestEpoch}; {Path.Combine(settings.CheckpointDir, SupervisedTrainer.BestCheckpoint)}")
                 : $"done: no validation ran; last model in {Path.Combine(settings.CheckpointDir, SupervisedTrainer.BestCheckpoint)}");
@@ -127,7 +142,7 @@ public static class TrainCommand
         {
             network.Dispose();
             foreach (var component in new object?[] { loss, optimizer, lrPolicy, trainPipeline, validationPipeline, inferer }
-                         .Concat(trainChain.Transforms).Concat(validationChain.Transforms).Concat(auxOps).Concat(handlers))
+                         .Concat(trainChain.Transforms).Concat(validationChain.Transforms).Concat(auxOps).Concat(handlers).Concat(hostHandlers))
                 (component as IDisposable)?.Dispose();
         }
         return ExitCodes.Success;

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using Pipeline.Networks;
 using Pipeline.Networks.Checkpoints;
 using Pipeline.Training;
@@ -23,10 +22,9 @@ public sealed class SupervisedTrainer(TrainingSetup setup, TrainingSettings sett
     /// <summary>The last state's file name.</summary>
     public const string FinalCheckpoint = "model_final.ckpt";
 
-    /// <summary>Runs every (remaining) epoch; epoch summary lines go to <paramref name="log"/>. Returns the best key metric and its epoch.</summary>
-    public (double BestMetric, int BestEpoch) Run(TextWriter log, CancellationToken cancellation = default)
+    /// <summary>Runs every (remaining) epoch, reporting to the setup's handlers. Returns the best key metric and its epoch.</summary>
+    public (double BestMetric, int BestEpoch) Run(CancellationToken cancellation = default)
     {
-        ArgumentNullException.ThrowIfNull(log);
         var network = setup.Network;
         Directory.CreateDirectory(settings.CheckpointDir);
         RemoveTempFilesOfKilledWrites();
@@ -77,7 +75,6 @@ public sealed class SupervisedTrainer(TrainingSetup setup, TrainingSettings sett
 
             last = new EpochRecord(epoch, settings.Epochs, progress.Step, trained.Steps, trained.MeanLoss, rate, trained.Seconds, trained.WaitedFraction,
                 trained.AuxMeans, results, keyMetric?.Name, progress.BestMetric, progress.BestEpoch, validationSeconds);
-            log.WriteLine(SummaryLine(last));
             foreach (var handler in setup.Handlers) handler.EpochCompleted(last);
         }
         if (progress.BestEpoch < 0) SaveBest(progress);
@@ -90,7 +87,7 @@ public sealed class SupervisedTrainer(TrainingSetup setup, TrainingSettings sett
     {
         var watch = Stopwatch.StartNew();
         double lossSum = 0, waited = 0;
-        var auxSums = new Dictionary<string, double>();
+        var auxSums = new Dictionary<string, (double Sum, int Count)>();
         var steps = 0;
         using var batches = setup.TrainPipeline.Epoch(setup.TrainChain, setup.TrainBatchTransforms, epoch, settings.Seed, cancellation).GetEnumerator();
         while (true)
@@ -130,14 +127,19 @@ public sealed class SupervisedTrainer(TrainingSetup setup, TrainingSettings sett
             if (step) optimizer.step();
             steps++;
             if (step) lossSum += lossValue;
-            foreach (var (tag, value) in outcome.AuxValues) auxSums[tag] = auxSums.GetValueOrDefault(tag) + value;
+            // A tag can be undefined for a step (e.g. Dice over empty labels is NaN); the epoch mean skips those steps.
+            foreach (var (tag, value) in outcome.AuxValues)
+            {
+                var (sum, count) = auxSums.GetValueOrDefault(tag);
+                auxSums[tag] = double.IsNaN(value) ? (sum, count) : (sum + value, count + 1);
+            }
             var record = new IterationRecord(epoch, steps, progress.StepsPerEpoch, progress.Step + steps, lossValue, rate,
                 (watch.Elapsed - stepStart).TotalSeconds, wait, outcome.AuxValues);
             foreach (var handler in setup.Handlers) handler.IterationCompleted(record);
         }
         var seconds = watch.Elapsed.TotalSeconds;
         return new EpochOutcome(steps, lossSum / Math.Max(1, steps), seconds, seconds > 0 ? waited / seconds : 0,
-            auxSums.ToDictionary(a => a.Key, a => a.Value / Math.Max(1, steps)));
+            auxSums.ToDictionary(a => a.Key, a => a.Value.Count > 0 ? a.Value.Sum / a.Value.Count : double.NaN));
     }
 
     private Dictionary<string, double> Validate(CancellationToken cancellation)
@@ -201,19 +203,6 @@ public sealed class SupervisedTrainer(TrainingSetup setup, TrainingSettings sett
         foreach (var name in new[] { BestCheckpoint, FinalCheckpoint })
             foreach (var temp in Directory.EnumerateFiles(settings.CheckpointDir, $".{name}.*.tmp"))
                 File.Delete(temp);
-    }
-
-    private static string SummaryLine(EpochRecord r)
-    {
-        var line = string.Create(CultureInfo.InvariantCulture,
-            $"epoch {r.Epoch + 1}/{r.Epochs}: loss {r.MeanLoss:0.0000}, lr {r.LearningRate:0.######}, {r.Steps} steps in {r.Seconds:0.0} s (waited for data {r.WaitedFraction:P0})");
-        foreach (var (tag, value) in r.AuxMeans) line += string.Create(CultureInfo.InvariantCulture, $", {tag} {value:0.0000}");
-        if (r.Metrics is { } metrics)
-        {
-            line += ", " + string.Join(", ", metrics.Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Key} {m.Value:0.0000}")));
-            line += string.Create(CultureInfo.InvariantCulture, $" (best {r.KeyMetric} {r.BestMetric:0.0000} at epoch {r.BestEpoch})");
-        }
-        return line;
     }
 
     private sealed record EpochOutcome(int Steps, double MeanLoss, double Seconds, double WaitedFraction, IReadOnlyDictionary<string, double> AuxMeans);

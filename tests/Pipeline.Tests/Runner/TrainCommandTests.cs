@@ -32,7 +32,25 @@ public sealed class TrainCommandTests
         Assert.That(contract.FixedShape, Is.EqualTo(new[] { 32, 32, 16 }), "the fixed-shape network records its training crop");
         Assert.That(state!["best_epoch"]!.GetValue<int>(), Is.InRange(1, 2));
         Assert.That(CheckpointFile.ReadDescription(final).TrainingState!["epoch"]!.GetValue<int>(), Is.EqualTo(2));
-        Assert.That(Directory.GetFiles(Path.Combine(_dir, "models")), Has.Length.EqualTo(2), "no temp files are left behind");
+        Assert.That(Directory.GetFiles(Path.Combine(_dir, "models"), "*.tmp"), Is.Empty, "no temp files are left behind");
+    }
+
+    [Test]
+    public void KeepsALogFileTensorBoardEventsAndTheResolvedConfigBesideTheCheckpoints()
+    {
+        var run = CliRun.Invoke("train", "-m", _dir, "--set", "epochs=2", "train_summary_recording_interval=1");
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.ToString());
+        var models = Path.Combine(_dir, "models");
+        var log = File.ReadAllText(Path.Combine(models, "training.log"));
+        Assert.That(log, Does.Contain("epoch 1/2: loss").And.Contain("epoch 2/2: loss").And.Contain("mean_dice"));
+        var events = Directory.GetFiles(models, "events.out.tfevents.*");
+        Assert.That(events, Has.Length.EqualTo(1));
+        var bytes = File.ReadAllBytes(events[0]);
+        Assert.That(System.Text.Encoding.ASCII.GetString(bytes), Does.Contain("brain.Event:2").And.Contain("train/loss").And.Contain("validation/mean_dice"));
+        var resolved = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(models, "config_train.resolved.json")))!;
+        Assert.That(resolved["epochs"]!.GetValue<int>(), Is.EqualTo(2), "--set values are resolved in the copy");
+        Assert.That(resolved["train"]!["image_pipeline"]!["args"]!["data_list_file_path"]!.GetValue<string>(), Does.Not.Contain("{DATASET_JSON}"));
     }
 
     [Test]
