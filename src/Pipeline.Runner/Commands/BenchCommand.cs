@@ -10,7 +10,7 @@ namespace Pipeline.Runner.Commands;
 public static class BenchCommand
 {
     /// <summary>Builds the command and its subcommands.</summary>
-    public static Command Create() => new("bench", "Measure speed and memory of parts of the product.") { NiftiCommand(), TransformsCommand(), ModelCommand(), InferBenchmark.CreateCommand() };
+    public static Command Create() => new("bench", "Measure speed and memory of parts of the product.") { NiftiCommand(), TransformsCommand(), ModelCommand(), InferBenchmark.CreateCommand(), TrainBenchmark.CreateCommand() };
 
     private static Command ModelCommand()
     {
