@@ -22,14 +22,6 @@ public sealed class CheckCommandTests
 
     private void WriteTrainConfig(string json) => File.WriteAllText(Path.Combine(_dir, "config", "config_train.json"), json);
 
-    [TestCaseSource(typeof(RepoPaths), nameof(RepoPaths.ExampleMmars))]
-    public void ExampleMmarsPassTheCheck(string mmar)
-    {
-        var run = CliRun.Invoke("check", "-m", mmar);
-        Assert.That(run.ExitCode, Is.EqualTo(0), run.ToString());
-        Assert.That(run.Output, Does.Contain("OK:"));
-    }
-
     [Test]
     public void ReportsEveryProblemWithFileAndJsonPathAndExits2()
     {
