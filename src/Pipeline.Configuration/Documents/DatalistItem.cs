@@ -16,6 +16,10 @@ public sealed class DatalistItem
         _values = values.ToDictionary(v => v.Key, v => v.Value, StringComparer.Ordinal);
     }
 
+    /// <summary>An item with one image file and nothing else, for inputs named on the command line rather than in a data list.</summary>
+    public static DatalistItem ForImage(int index, string imagePath) =>
+        new(index, $"input[{index}]", [new DatalistField("image", [Path.GetFullPath(imagePath)], IsList: false)], []);
+
     /// <summary>Position in its list (zero-based).</summary>
     public int Index { get; }
 

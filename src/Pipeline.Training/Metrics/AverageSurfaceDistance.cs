@@ -8,8 +8,8 @@ public sealed class AverageSurfaceDistance : SurfaceDistanceMetric
 {
     /// <summary>Configures the metric; see <see cref="SurfaceDistanceMetric"/> for spacing and empty masks.</summary>
     public AverageSurfaceDistance(string field = "model", string labelField = "label", string? name = null, bool removeBg = true,
-        double logitThresh = 0.5, bool isOneHotTargets = false, double[]? spacing = null, bool isKeyMetric = false)
-        : base("AverageSurfaceDistance", field, labelField, name, removeBg, logitThresh, isOneHotTargets, spacing, isKeyMetric)
+        double logitThresh = 0.5, bool isOneHotTargets = false, double[]? spacing = null, bool isKeyMetric = false, string? reportPath = null)
+        : base("AverageSurfaceDistance", field, labelField, name, removeBg, logitThresh, isOneHotTargets, spacing, isKeyMetric, reportPath)
     {
     }
 

@@ -9,7 +9,7 @@ namespace Pipeline.Training.Metrics;
 /// every sample of that batch, so batches weigh by their sample count.
 /// </remarks>
 [Component(ComponentKind.Metric, "ComputeAverage")]
-public sealed class ComputeAverage : IMetric
+public sealed class ComputeAverage : IMetric, IReportingMetric
 {
     private readonly SampleValues _samples = new();
 

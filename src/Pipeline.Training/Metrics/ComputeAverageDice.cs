@@ -10,7 +10,7 @@ namespace Pipeline.Training.Metrics;
 /// class NaN is NaN (counted in <see cref="MetricResult.NaNCount"/>); the aggregate is the mean over non-NaN samples.
 /// </remarks>
 [Component(ComponentKind.Metric, "ComputeAverageDice")]
-public sealed class ComputeAverageDice : IMetric
+public sealed class ComputeAverageDice : IMetric, IReportingMetric, IComparingMetric
 {
     private readonly SampleValues _samples = new();
     private readonly List<double[]> _perClass = [];

@@ -14,13 +14,13 @@ namespace Pipeline.Training.Metrics;
 /// (<c>[B, dims]</c>, millimetres, in the spatial axis order of the tensors) when present, else from the <c>spacing</c> arg.
 /// Lower is better, so these metrics cannot be the key metric (which is higher-is-better).
 /// </remarks>
-public abstract class SurfaceDistanceMetric : IMetric
+public abstract class SurfaceDistanceMetric : IMetric, IReportingMetric, IComparingMetric
 {
     private readonly SampleValues _samples = new();
 
     /// <summary>Configures the metric; <paramref name="spacing"/> is one value per spatial axis, or one for all (default 1).</summary>
     protected SurfaceDistanceMetric(string componentName, string field, string labelField, string? name, bool removeBg,
-        double logitThresh, bool isOneHotTargets, double[]? spacing, bool isKeyMetric)
+        double logitThresh, bool isOneHotTargets, double[]? spacing, bool isKeyMetric, string? reportPath = null)
     {
         MetricFields.CheckFieldName("field", field);
         MetricFields.CheckFieldName("label_field", labelField);
@@ -37,6 +37,7 @@ public abstract class SurfaceDistanceMetric : IMetric
         LogitThresh = logitThresh;
         IsOneHotTargets = isOneHotTargets;
         Spacing = spacing ?? [1.0];
+        ReportPath = reportPath;
     }
 
     /// <summary>The field holding the probabilities <c>[B, C, spatial…]</c>.</summary>
@@ -59,6 +60,9 @@ public abstract class SurfaceDistanceMetric : IMetric
 
     /// <summary>Voxel spacing in mm used when the batch carries none (one value means the same on every axis).</summary>
     public IReadOnlyList<double> Spacing { get; }
+
+    /// <summary>Where report files go (written by the evaluation workflow); null for none.</summary>
+    public string? ReportPath { get; }
 
     /// <inheritdoc />
     public bool IsKeyMetric => false;

@@ -1,0 +1,23 @@
+namespace Pipeline.Workflows.Evaluation;
+
+/// <summary>The name of an input's output folder: its image file name without .nii.gz/.nii (Clara's evaluator named folders so).</summary>
+public static class OutputStem
+{
+    /// <summary>The stem of <paramref name="imagePath"/>, e.g. <c>spleen_8</c> for <c>…/spleen_8.nii.gz</c>.</summary>
+    public static string Of(string imagePath)
+    {
+        var name = Path.GetFileName(imagePath ?? "");
+        foreach (var extension in new[] { ".nii.gz", ".nii", ".hdr.gz", ".img.gz", ".hdr", ".img", ".png", ".gz" })
+            if (name.EndsWith(extension, StringComparison.OrdinalIgnoreCase))
+                return name[..^extension.Length];
+        return Path.GetFileNameWithoutExtension(name);
+    }
+
+    /// <summary>True when <paramref name="path"/> lies inside <paramref name="folder"/> (or is it).</summary>
+    public static bool IsInside(string path, string folder)
+    {
+        var full = Path.GetFullPath(path).TrimEnd(Path.DirectorySeparatorChar);
+        var root = Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar);
+        return full == root || full.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+    }
+}
