@@ -12,6 +12,8 @@ public static class MmarCli
         {
             CheckCommand.Create(),
             TrainCommand.Create(),
+            ValidateCommand.Create(),
+            InferCommand.Create(),
             ListCommand.Create(),
             SchemaCommand.Create(),
             InfoCommand.Create(),

@@ -40,6 +40,6 @@ public static class UserErrors
     private static bool IsUserFacing(Exception e) =>
         e is IOException or UnauthorizedAccessException or InvalidDataException or Transforms.Nifti.NiftiFormatException
             or Networks.Weights.SafetensorsFormatException or Networks.Checkpoints.CheckpointFormatException
-            or Networks.Weights.WeightMismatchException
+            or Networks.Weights.WeightMismatchException or Workflows.Evaluation.EvaluationInputException
             or Workflows.Training.TrainingDivergedException or Workflows.Training.ResumeException or Workflows.Pipelines.ImagePipelineException;
 }
