@@ -83,6 +83,25 @@ public sealed class ConvolutionLayer : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         ArgumentNullException.ThrowIfNull(x);
+        if (IsStridedPointwise)
+        {
+            // oneDNN's strided 1×1 input-gradient kernel divides by zero (SIGFPE) at small outputs, e.g. 512→1024 channels at 8³.
+            // Taking every s-th voxel first and convolving with stride 1 is the same convolution, with less work.
+            using var scope = NewDisposeScope();
+            var sampled = x;
+            for (var axis = 0; axis < _spatialDims; axis++)
+                if (_stride[axis] > 1)
+                    sampled = sampled.slice(2 + axis, 0, sampled.shape[2 + axis], _stride[axis]);
+            return ConvolveChecked(sampled).MoveToOuterDisposeScope();
+        }
+        return ConvolveChecked(x);
+    }
+
+    // A 1×1 convolution with stride > 1 and no padding only reads every s-th voxel.
+    private bool IsStridedPointwise => !_transposed && Kernel.All(k => k == 1) && _padding.All(p => p == 0) && _stride.Any(s => s > 1);
+
+    private Tensor ConvolveChecked(Tensor x)
+    {
         var padOutput = NeedsOutputPadding(x);
         var splitInput = NeedsInputSplit(x);
         var widenSingleInput = NeedsSecondInputChannel(x);
@@ -140,9 +159,9 @@ public sealed class ConvolutionLayer : nn.Module<Tensor, Tensor>
 
     private Tensor Convolve(Tensor x, Tensor weight, Tensor? bias) => (_spatialDims, _transposed) switch
     {
-        (3, false) => nn.functional.conv3d(x, weight, bias, _stride, _padding, _dilation),
+        (3, false) => nn.functional.conv3d(x, weight, bias, IsStridedPointwise ? Ones(3) : _stride, _padding, _dilation),
         (3, true) => nn.functional.conv_transpose3d(x, weight, bias, _stride, _padding, _outputPadding, dilation: _dilation),
-        (2, false) => nn.functional.conv2d(x, weight, bias, _stride, _padding, _dilation),
+        (2, false) => nn.functional.conv2d(x, weight, bias, IsStridedPointwise ? Ones(2) : _stride, _padding, _dilation),
         _ => nn.functional.conv_transpose2d(x, weight, bias, _stride, _padding, _outputPadding, dilation: _dilation),
     };
 
