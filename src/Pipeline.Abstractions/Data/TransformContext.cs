@@ -81,6 +81,35 @@ public sealed class TransformContext : IDisposable
         _ => [],
     };
 
+    /// <summary>A deep copy of the fields under another identity (e.g. the same item in a later epoch): images get their own tensors, other values are shared.</summary>
+    /// <remarks>Values other than images are data-list values (paths, numbers, strings), which nothing mutates, so sharing them is safe.</remarks>
+    /// <exception cref="InvalidOperationException">A field holds a disposable value other than an image, which cannot be shared.</exception>
+    public TransformContext CopyAs(SampleInfo sample)
+    {
+        ArgumentNullException.ThrowIfNull(sample);
+        var copy = new TransformContext(sample);
+        try
+        {
+            foreach (var (field, value) in _fields)
+                copy._fields[field] = value switch
+                {
+                    MedicalImage image => CopyOf(image),
+                    ImageBatch batch => new ImageBatch(batch.Items.Select(CopyOf).ToList()),
+                    IDisposable => throw new InvalidOperationException(
+                        $"field '{field}' of sample {Sample.Index} ({Sample.Description}) holds a {value.GetType().Name}, which a copy of the sample cannot share"),
+                    _ => value,
+                };
+            return copy;
+        }
+        catch
+        {
+            copy.Dispose();
+            throw;
+        }
+    }
+
+    private static MedicalImage CopyOf(MedicalImage image) => image.With(image.Data.clone());
+
     /// <summary>Removes a field and disposes its image.</summary>
     public void Remove(string field)
     {

@@ -12,10 +12,10 @@ namespace Pipeline.Workflows.Pipelines;
 /// <param name="BatchedByTransforms">Each batch is the crops of one item: the crops axis becomes the batch axis.</param>
 public sealed record SampleBatchBuilder(int[]? CropSize, int ImageChannels, int LabelChannels, bool BatchedByTransforms)
 {
-    /// <summary>The batch of <paramref name="items"/>; thrown errors name the failing item; cancellation is checked between items.</summary>
+    /// <summary>The batch of <paramref name="items"/>, each made by <paramref name="prepare"/>; thrown errors name the failing item; cancellation is checked between items.</summary>
     /// <exception cref="ImagePipelineException">An item failed to transform or does not match the output settings.</exception>
-    public SampleBatch Build(IReadOnlyList<DatalistItem> items, TransformChain chain, IReadOnlyList<IBatchTransform> batchTransforms,
-        long seed, int epoch, CancellationToken cancellation = default)
+    public SampleBatch Build(IReadOnlyList<DatalistItem> items, Func<DatalistItem, TransformContext> prepare, IReadOnlyList<IBatchTransform> batchTransforms,
+        CancellationToken cancellation = default)
     {
         using var scope = NewDisposeScope();
         var contexts = new List<TransformContext>(items.Count);
@@ -25,17 +25,16 @@ public sealed record SampleBatchBuilder(int[]? CropSize, int ImageChannels, int 
             foreach (var item in items)
             {
                 cancellation.ThrowIfCancellationRequested();
-                var context = DatalistSamples.CreateContext(item, seed, epoch);
-                contexts.Add(context);
                 try
                 {
-                    chain.Apply(context);
+                    var context = prepare(item);
+                    contexts.Add(context);
                     Check(context, "image", ImageChannels, "output_image_channels");
                     Check(context, "label", LabelChannels, "output_label_channels");
                 }
                 catch (Exception e) when (e is not ImagePipelineException and not OperationCanceledException)
                 {
-                    throw new ImagePipelineException($"data-list item {item.JsonPath} ({context.Sample.Description}) failed in the pre-transforms: {e.Message}", e);
+                    throw new ImagePipelineException($"data-list item {item.JsonPath} ({DatalistSamples.Describe(item)}) failed in the pre-transforms: {e.Message}", e);
                 }
             }
             try

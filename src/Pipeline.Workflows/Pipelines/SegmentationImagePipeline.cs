@@ -8,17 +8,20 @@ namespace Pipeline.Workflows.Pipelines;
 /// <summary>Clara's segmentation data pipeline: data-list items through the pre-transforms into batches, made by parallel workers ahead of the consumer.</summary>
 /// <remarks>
 /// Batches come out in the order of <see cref="EpochPlan"/> whatever the number of workers, and each sample's random draws come
-/// from (seed, epoch, item index), so the same seed gives the same batches. Producers stay at most <c>prefetch_size</c> batches
-/// ahead of the consumer (batches in progress included).
+/// from (seed, epoch, item index), so the same seed gives the same batches. As in Clara's tf.data pipeline (a parallel map of
+/// <c>num_workers</c> calls, then a prefetch buffer of <c>prefetch_size</c> batches), up to <c>num_workers</c> batches are in
+/// the making while up to <c>prefetch_size</c> finished ones wait: producers stay at most <c>prefetch_size + num_workers</c>
+/// batches ahead of the consumer, so <c>prefetch_size: 0</c> still keeps every worker busy. All of an epoch's waiting happens
+/// inside <c>MoveNext</c>, so a consumer that times it measures how long it waited for data.
 /// </remarks>
 [Component(ComponentKind.ImagePipeline, "SegmentationImagePipeline", "SegmentationKerasImagePipeline")]
-public sealed class SegmentationImagePipeline : IImagePipeline
+public class SegmentationImagePipeline : IImagePipeline
 {
     private readonly IReadOnlyList<DatalistItem> _items;
     private readonly SampleBatchBuilder _builder;
     private readonly int _batchSize;
     private readonly int _workers;
-    private readonly int _prefetch;
+    private readonly int _ahead;
     private readonly bool _shuffle;
     private readonly bool _repeat;
 
@@ -32,12 +35,13 @@ public sealed class SegmentationImagePipeline : IImagePipeline
     /// <param name="outputLabelChannels">Channels field <c>label</c> must have.</param>
     /// <param name="batchedByTransforms">The transforms already make several crops per item; each batch is the crops of one item.</param>
     /// <param name="numWorkers">Threads making batches.</param>
-    /// <param name="prefetchSize">How many batches producers may be ahead of the consumer; 0 is taken as 1.</param>
+    /// <param name="prefetchSize">How many finished batches may wait for the consumer, besides the <paramref name="numWorkers"/> in the making.</param>
     /// <param name="shuffle">Visit items in a per-epoch permutation drawn from the seed.</param>
     /// <param name="repeat">Fill the last batch of an epoch by wrapping around, so every batch is full.</param>
+    /// <param name="multiprocessing">Clara's Keras variants: worker processes instead of threads. Accepted for compatibility; workers are always threads, which give the same batches.</param>
     public SegmentationImagePipeline(string dataListFilePath, string dataFileBaseDir, string dataListKey, int[] outputCropSize,
         int outputBatchSize = 10, int outputImageChannels = 1, int outputLabelChannels = 1, bool batchedByTransforms = false,
-        int numWorkers = 4, int prefetchSize = 20, bool shuffle = true, bool repeat = true)
+        int numWorkers = 4, int prefetchSize = 20, bool shuffle = true, bool repeat = true, bool multiprocessing = false)
     {
         if (outputCropSize.Length is < 1 or > 3)
             throw new ConfigArgException("output_crop_size", $"found {outputCropSize.Length} entries; accepted: 1 to 3 sizes (one per spatial axis), -1 for any size");
@@ -61,7 +65,7 @@ public sealed class SegmentationImagePipeline : IImagePipeline
         _builder = new SampleBatchBuilder(outputCropSize, outputImageChannels, outputLabelChannels, batchedByTransforms);
         _batchSize = batchedByTransforms ? 1 : outputBatchSize;
         _workers = numWorkers;
-        _prefetch = Math.Max(1, prefetchSize);
+        _ahead = prefetchSize + numWorkers;
         _shuffle = shuffle;
         _repeat = repeat;
     }
@@ -70,7 +74,10 @@ public sealed class SegmentationImagePipeline : IImagePipeline
     public IReadOnlyList<int> CropSize { get; }
 
     /// <inheritdoc />
-    public int ItemCount => _items.Count;
+    public virtual int ItemCount => _items.Count;
+
+    /// <summary>The data list's items.</summary>
+    protected IReadOnlyList<DatalistItem> Items => _items;
 
     /// <inheritdoc />
     public IEnumerable<SampleBatch> Epoch(TransformChain chain, IReadOnlyList<IBatchTransform> batchTransforms, int epoch, long seed,
@@ -78,22 +85,42 @@ public sealed class SegmentationImagePipeline : IImagePipeline
     {
         ArgumentNullException.ThrowIfNull(chain);
         ArgumentNullException.ThrowIfNull(batchTransforms);
-        var plan = EpochPlan.Batches(_items.Count, _batchSize, _shuffle, _repeat, seed, epoch);
-        return Produce(plan, chain, batchTransforms, epoch, seed, cancellation);
+        return Produce(chain, batchTransforms, epoch, seed, cancellation);
     }
 
-    private IEnumerable<SampleBatch> Produce(IReadOnlyList<int[]> plan, TransformChain chain, IReadOnlyList<IBatchTransform> batchTransforms,
-        int epoch, long seed, CancellationToken cancellation)
+    /// <summary>The items epoch <paramref name="epoch"/> visits and how each becomes a sample; runs on the consumer's first <c>MoveNext</c>, so its time counts as waiting.</summary>
+    protected virtual EpochSamples OpenEpoch(TransformChain chain, int epoch, long seed, CancellationToken cancellation) =>
+        EpochSamples.Uncached(_items.Count, chain, seed, epoch);
+
+    private IEnumerable<SampleBatch> Produce(TransformChain chain, IReadOnlyList<IBatchTransform> batchTransforms, int epoch, long seed,
+        CancellationToken cancellation)
+    {
+        var samples = OpenEpoch(chain, epoch, seed, cancellation);
+        try
+        {
+            var plan = EpochPlan.Batches(samples.Items.Count, _batchSize, _shuffle, _repeat, seed, epoch)
+                .Select(b => b.Select(p => _items[samples.Items[p]]).ToList()).ToList();
+            foreach (var batch in Produce(plan, samples.Prepare, batchTransforms, cancellation))
+                yield return batch;
+        }
+        finally
+        {
+            samples.Release?.Invoke();
+        }
+    }
+
+    private IEnumerable<SampleBatch> Produce(IReadOnlyList<List<DatalistItem>> plan, Func<DatalistItem, TransformContext> prepare,
+        IReadOnlyList<IBatchTransform> batchTransforms, CancellationToken cancellation)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        using var queue = new OrderedBatchQueue(plan.Count, _prefetch, stop.Token);
+        using var queue = new OrderedBatchQueue(plan.Count, _ahead, stop.Token);
         var threads = Enumerable.Range(0, Math.Min(_workers, plan.Count)).Select(w => new Thread(() =>
         {
             while (queue.TryClaim(out var index))
             {
                 try
                 {
-                    queue.Complete(index, _builder.Build(plan[index].Select(i => _items[i]).ToList(), chain, batchTransforms, seed, epoch, stop.Token));
+                    queue.Complete(index, _builder.Build(plan[index], prepare, batchTransforms, stop.Token));
                 }
                 catch (OperationCanceledException) when (stop.IsCancellationRequested)
                 {

@@ -81,20 +81,22 @@ public sealed class SegmentationImagePipelineTests
         Assert.That(otherEpoch.Select(b => b.Image), Is.Not.EqualTo(one.Select(b => b.Image)));
     }
 
-    [Test]
-    public void ProducersStayWithinThePrefetchBound()
+    [TestCase(3, 2)]
+    [TestCase(3, 0)]
+    [TestCase(1, 0)]
+    public void ProducersStayWithinPrefetchPlusWorkersBatchesAhead(int workers, int prefetch)
     {
-        using var data = new SyntheticDatalist(10);
+        using var data = new SyntheticDatalist(12);
         var counter = new CountingTransform();
-        using var enumerator = Create(data, batchSize: 1, workers: 3, prefetch: 2, shuffle: false)
+        using var enumerator = Create(data, batchSize: 1, workers: workers, prefetch: prefetch, shuffle: false)
             .Epoch(RandomCropChain(counter), [], 0, 1, CancellationToken.None).GetEnumerator();
         Assert.That(enumerator.MoveNext(), Is.True);
         enumerator.Current.Dispose();
-        // One batch taken and two ahead, with three workers that would otherwise go on.
-        AssertSettlesAt(counter, 3);
+        // One batch taken; prefetch_size finished and num_workers in the making ahead of it (Clara's map + prefetch), and no more.
+        AssertSettlesAt(counter, 1 + prefetch + workers);
         Assert.That(enumerator.MoveNext(), Is.True);
         enumerator.Current.Dispose();
-        AssertSettlesAt(counter, 4);
+        AssertSettlesAt(counter, 2 + prefetch + workers);
     }
 
     private static void AssertSettlesAt(CountingTransform counter, int expected)
