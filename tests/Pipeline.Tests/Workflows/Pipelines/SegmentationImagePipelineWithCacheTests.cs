@@ -187,6 +187,19 @@ public sealed class SegmentationImagePipelineWithCacheTests
     }
 
     [Test]
+    public void FillingTheCacheHappensInsideTheFirstMoveNextWhereAConsumerTimesItsWait()
+    {
+        using var data = new SyntheticDatalist(6);
+        var prefix = new RecordingTransform();
+        using var pipeline = Create(data, cache: 3, replace: 0.5);
+        using var epoch = pipeline.Epoch(Chain(prefix), [], 0, 1, CancellationToken.None).GetEnumerator();
+        Assert.That(prefix.Items, Is.Empty, "asking for the epoch does no work yet");
+        Assert.That(epoch.MoveNext(), Is.True);
+        epoch.Current.Dispose();
+        Assert.That(prefix.Items.Count, Is.GreaterThanOrEqualTo(3), "the first batch waited for the cache to fill");
+    }
+
+    [Test]
     public void OnlyOneEpochRunsAtATime()
     {
         using var data = new SyntheticDatalist(4);
