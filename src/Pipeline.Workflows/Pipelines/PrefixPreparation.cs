@@ -10,7 +10,7 @@ namespace Pipeline.Workflows.Pipelines;
 /// A prefix sample depends only on its item (deterministic transforms draw nothing; the stream identity is fixed at epoch 0),
 /// so which worker makes it, and when, changes nothing. Disposing stops the workers and disposes every sample not taken.
 /// </remarks>
-public sealed class PrefixPreparation : IDisposable
+internal sealed class PrefixPreparation : IDisposable
 {
     private readonly IReadOnlyList<DatalistItem> _items;
     private readonly ConcurrentDictionary<int, TransformContext> _done = new();

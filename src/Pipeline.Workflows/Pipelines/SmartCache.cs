@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Pipeline.Configuration.Documents;
 using Pipeline.Data;
 
@@ -10,7 +11,7 @@ namespace Pipeline.Workflows.Pipelines;
 /// that does not follow the previous one, as after a resume) is prepared on the spot. Contents depend only on (seed, epoch).
 /// While an epoch is open its samples are only read, so producers copy them without locking.
 /// </remarks>
-public sealed class SmartCache : IDisposable
+internal sealed class SmartCache : IDisposable
 {
     private readonly IReadOnlyList<DatalistItem> _items;
     private readonly int _cacheSize;
@@ -91,7 +92,7 @@ public sealed class SmartCache : IDisposable
                 fill.Wait();
                 foreach (var (index, context) in fill.TakeResults()) Keep(index, context);
                 cancellation.ThrowIfCancellationRequested();
-                if (fill.FirstError() is { } error) throw error is ImagePipelineException ? error : new ImagePipelineException(error.Message, error);
+                if (fill.FirstError() is { } error) ExceptionDispatchInfo.Capture(error).Throw();
             }
             var entering = _schedule.Entering(epoch);
             if (entering.Count > 0)
