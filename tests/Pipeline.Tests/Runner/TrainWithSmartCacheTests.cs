@@ -69,6 +69,25 @@ public sealed class TrainWithSmartCacheTests
         Assert.That(contract.FixedShape, Is.EqualTo(new[] { 32, 32, 16 }), "the fixed-shape network records the cached pipeline's crop");
     }
 
+    [Test]
+    public void AResumedRunSeesTheSameCacheAndEndsWithTheSameWeights()
+    {
+        Assert.That(CliRun.Invoke("generate-demo-data", "-m", _dir).ExitCode, Is.EqualTo(ExitCodes.Success));
+
+        // The cache moves by one item per epoch, so the resumed run must fill the window of epoch 2, not of epoch 1.
+        var straight = CliRun.Invoke("train", "-m", _dir, "--set", "epochs=3", "MMAR_CKPT_DIR=straight");
+        var first = CliRun.Invoke("train", "-m", _dir, "--set", "epochs=1", "MMAR_CKPT_DIR=split");
+        var resumed = CliRun.Invoke("train", "-m", _dir, "--set", "epochs=3", "MMAR_CKPT_DIR=split", "--resume");
+
+        Assert.That(straight.ExitCode, Is.EqualTo(ExitCodes.Success), straight.ToString());
+        Assert.That(first.ExitCode, Is.EqualTo(ExitCodes.Success), first.ToString());
+        Assert.That(resumed.ExitCode, Is.EqualTo(ExitCodes.Success), resumed.ToString());
+        using var a = CheckpointFile.Read(Path.Combine(_dir, "straight", "model_final.ckpt"));
+        using var b = CheckpointFile.Read(Path.Combine(_dir, "split", "model_final.ckpt"));
+        foreach (var (name, weight) in a.Weights)
+            Assert.That(weight.equal(b.Weights[name]).all().item<bool>(), Is.True, $"{name} differs after resuming");
+    }
+
     [TestCase("\"num_cache_objects\": 1,", "\"num_cache_objects\": 0,", "num_cache_objects")]
     [TestCase("\"replace_percent\": 1.0", "\"replace_percent\": 25", "replace_percent")]
     public void ABadSmartCacheArgIsAConfigErrorNamingFileAndPath(string from, string to, string arg)
