@@ -54,7 +54,7 @@ public sealed class TrainingDeterminismTests
             {
                 var setup = new TrainingSetup(network, spec, new CrossEntropyDiceLoss(), new AdamOptimizerFactory(), null, chain, [], pipeline,
                     null, null, null, []);
-                new SupervisedTrainer(setup, new TrainingSettings(3, 1, 1e-2, seed, checkpoints)).Run(TextWriter.Null);
+                new SupervisedTrainer(setup, new TrainingSettings(3, 1, 1e-2, seed, checkpoints)).Run();
             }
             finally
             {
