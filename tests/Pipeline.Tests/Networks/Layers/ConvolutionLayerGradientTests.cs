@@ -39,4 +39,27 @@ public sealed class ConvolutionLayerGradientTests
             Assert.That(weightError, Is.LessThan(1e-4), $"weight gradient, draw {draw}");
         }
     }
+
+    [Test]
+    public void AStrided1x1ConvolutionTrainsAtSmallSizesAndMatchesFloat64()
+    {
+        // libtorch's own strided 1×1 input-gradient kernel dies with SIGFPE here (SegAhnet's deepest downsampling).
+        manual_seed(1);
+        using var layer = new ConvolutionLayer(3, 512, 1024, [1, 1, 1], [2, 2, 1]);
+        using var scope = NewDisposeScope();
+        var x = randn(new long[] { 1, 512, 8, 8, 8 }).requires_grad_(true);
+        var y = layer.call(x);
+        y.sum().backward();
+
+        var x64 = x.detach().to(ScalarType.Float64).requires_grad_(true);
+        var w64 = layer.Weight.detach().to(ScalarType.Float64).requires_grad_(true);
+        // float64 convolutions do not go through oneDNN.
+        var y64 = nn.functional.conv3d(x64, w64, layer.Bias!.detach().to(ScalarType.Float64), strides: new long[] { 2, 2, 1 });
+        y64.sum().backward();
+
+        Assert.That(y.shape, Is.EqualTo(new long[] { 1, 1024, 4, 4, 8 }));
+        Assert.That((y.to(ScalarType.Float64) - y64).abs().max().item<double>(), Is.LessThan(1e-3));
+        Assert.That((x.grad!.to(ScalarType.Float64) - x64.grad!).abs().max().item<double>(), Is.LessThan(1e-3));
+        Assert.That((layer.Weight.grad!.to(ScalarType.Float64) - w64.grad!).abs().max().item<double>() / w64.grad!.abs().max().item<double>(), Is.LessThan(1e-5));
+    }
 }
