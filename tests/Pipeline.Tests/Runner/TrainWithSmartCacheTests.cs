@@ -64,7 +64,7 @@ public sealed class TrainWithSmartCacheTests
 
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.ToString());
         // One cached item per epoch, one batch of its two crops: one step each epoch.
-        Assert.That(run.Output, Does.Contain("epoch 1/2: loss").And.Contain("1 steps").And.Contain("mean_dice"));
+        Assert.That(run.Output, Does.Contain("epoch 1/2: loss").And.Contain("] 1/1 loss").And.Contain("mean_dice"));
         var (_, contract, _) = CheckpointFile.ReadDescription(Path.Combine(_dir, "models", "model.ckpt"));
         Assert.That(contract.FixedShape, Is.EqualTo(new[] { 32, 32, 16 }), "the fixed-shape network records the cached pipeline's crop");
     }
