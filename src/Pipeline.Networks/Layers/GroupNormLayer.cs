@@ -4,11 +4,11 @@ using static TorchSharp.torch;
 
 namespace Pipeline.Networks.Layers;
 
-/// <summary>Group normalisation with PyTorch's parameter names, initialised (weight 1, bias 0), and computed in float32 for reduced-precision inputs.</summary>
+/// <summary>Group normalisation with PyTorch's parameter names and init (weight 1, bias 0), in the input's precision.</summary>
 /// <remarks>
-/// TorchSharp 0.107's <c>nn.GroupNorm</c> leaves its affine parameters uninitialised. libtorch's CPU group norm in bfloat16
-/// is about ten times slower than in float32 at the channel counts of a 3-D U-Net's first level, where it dominates a bf16
-/// forward pass; casting in and out costs a fraction of that and gives the statistics float32 accuracy, as autocast would.
+/// TorchSharp 0.107's <c>nn.GroupNorm</c> leaves its affine parameters uninitialised. libtorch accumulates bf16 group-norm
+/// statistics in float32 itself; computing the whole layer in float32 instead was measured slower (SegResnet init 8, 96³
+/// bf16 forward 0.39 s against 0.33 s), so bf16 inputs stay bf16.
 /// </remarks>
 public sealed class GroupNormLayer : nn.Module<Tensor, Tensor>
 {
@@ -50,12 +50,6 @@ public sealed class GroupNormLayer : nn.Module<Tensor, Tensor>
     }
 
     /// <inheritdoc />
-    public override Tensor forward(Tensor x)
-    {
-        if (x.dtype is ScalarType.Float32 or ScalarType.Float64)
-            return nn.functional.group_norm(x, _groups, weight.to(x.dtype), bias.to(x.dtype), _eps);
-        using var scope = NewDisposeScope();
-        var result = nn.functional.group_norm(x.to(ScalarType.Float32), _groups, weight.to(ScalarType.Float32), bias.to(ScalarType.Float32), _eps).to(x.dtype);
-        return result.MoveToOuterDisposeScope();
-    }
+    public override Tensor forward(Tensor x) =>
+        nn.functional.group_norm(x, _groups, weight.dtype == x.dtype ? weight : weight.to(x.dtype), bias.dtype == x.dtype ? bias : bias.to(x.dtype), _eps);
 }
