@@ -21,6 +21,7 @@ public sealed class ScanWindowInferer : IInferer
     private static readonly string[] PaddingNames = ["constant", "reflect", "replicate"];
 
     private readonly int[] _roiSize;
+    private readonly TextWriter? _progress;
 
     /// <summary>Validates every arg; a bad value is a <see cref="ConfigArgException"/> naming it.</summary>
     /// <param name="roiSize">Window size per spatial axis; entries ≤ 0 take the whole axis.</param>
@@ -41,11 +42,14 @@ public sealed class ScanWindowInferer : IInferer
     /// the (read-only) network and splitting the torch threads between them; one CUDA device runs every window there (the
     /// network must live on it). Several CUDA devices would need one network replica each and are not supported yet.
     /// </param>
+    /// <param name="progress">Report windows done, at every tenth of an image and at its end.</param>
+    /// <param name="progressOutput">Where progress lines go (a host service); standard error when the host gives none.</param>
     public ScanWindowInferer(int[] roiSize, int batchSize = 1, double overlap = 0.25, string mode = "constant", double sigmaScale = 0.125,
         string paddingMode = "constant", double cval = 0.0, string precision = "fp32", string output = "probabilities", string? stitchDevice = null,
-        string[]? devices = null)
+        string[]? devices = null, bool progress = false, TextWriter? progressOutput = null)
     {
         ArgumentNullException.ThrowIfNull(roiSize);
+        _progress = progress ? progressOutput ?? Console.Error : null;
         if (roiSize.Length is not (2 or 3))
             throw new ConfigArgException("roi_size", $"needs one entry per spatial axis (2 or 3); got {roiSize.Length}");
         if (batchSize < 1) throw new ConfigArgException("batch_size", $"must be at least 1; got {batchSize}");
@@ -151,6 +155,8 @@ public sealed class ScanWindowInferer : IInferer
         var batchCount = (int)((total + BatchSize - 1) / BatchSize);
         Tensor? stitched = null;
         var stitchLock = new object();
+        var windowsDone = 0L;
+        var tenthsShown = 0;
 
         // One window batch: cut, run, weight, and add into the shared result (under a lock when workers run in parallel).
         void RunBatch(int batchIndex)
@@ -179,6 +185,12 @@ public sealed class ScanWindowInferer : IInferer
                     var g = first + i;
                     stitched.index([TensorIndex.Slice(g / windows.Count, g / windows.Count + 1), .. WindowIndex(windows[(int)(g % windows.Count)], roi, leading: 1)])
                         .add_(weighted.narrow(0, i, 1));
+                }
+                windowsDone += count;
+                if (_progress is not null && (int)(10 * windowsDone / total) > tenthsShown)
+                {
+                    tenthsShown = (int)(10 * windowsDone / total);
+                    _progress.WriteLine($"scan window: {windowsDone}/{total} windows ({100 * windowsDone / total}%)");
                 }
             }
         }

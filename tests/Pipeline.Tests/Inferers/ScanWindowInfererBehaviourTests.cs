@@ -9,6 +9,24 @@ namespace Pipeline.Tests.Inferers;
 public sealed class ScanWindowInfererBehaviourTests
 {
     [Test]
+    public void ProgressReportsWindowsDoneUpToTheLastWithoutChangingTheResult()
+    {
+        using var network = InfererTestNetworks.TinySegResnet();
+        using var scope = NewDisposeScope();
+        manual_seed(1);
+        var input = randn(new long[] { 1, 1, 20, 24, 18 });
+        var log = new StringWriter();
+
+        var quiet = new ScanWindowInferer([16, 16, 16], batchSize: 3).Infer(input, network);
+        var reported = new ScanWindowInferer([16, 16, 16], batchSize: 3, progress: true, progressOutput: log).Infer(input, network);
+
+        var lines = log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        // 20×24×18 with 16³ windows and overlap 0.25: 2 × 2 × 2 windows, in batches of 3.
+        Assert.That(lines, Is.EqualTo(new[] { "scan window: 3/8 windows (37%)", "scan window: 6/8 windows (75%)", "scan window: 8/8 windows (100%)" }));
+        Assert.That((reported - quiet).abs().max().item<float>(), Is.EqualTo(0f));
+    }
+
+    [Test]
     public void WindowBatchSizeDoesNotChangeTheResult()
     {
         using var network = InfererTestNetworks.TinySegResnet();
