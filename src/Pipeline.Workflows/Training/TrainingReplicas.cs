@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Pipeline.Training;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -99,7 +100,7 @@ public sealed class TrainingReplicas : IDisposable
             })).ToList();
             foreach (var t in threads) t.Start();
             foreach (var t in threads) t.Join();
-            if (failures.FirstOrDefault(f => f is not null) is { } failure) throw failure;
+            if (failures.FirstOrDefault(f => f is not null) is { } failure) ExceptionDispatchInfo.Capture(failure).Throw();
         }
         foreach (var t in images.Concat(labels)) t.Dispose();
         GatherGradients(used, lossScale);
@@ -118,8 +119,9 @@ public sealed class TrainingReplicas : IDisposable
         var prediction = raw.dtype == ScalarType.Float32 ? raw : raw.to(ScalarType.Float32);
         var value = loss.Compute(prediction, target);
         var lossValue = value.item<float>();
+        var finite = float.IsFinite(lossValue);
         var aux = new Dictionary<string, double>();
-        if (float.IsFinite(lossValue))
+        if (finite)
         {
             var scaled = share * lossScale;
             (scaled == 1 ? value : value * scaled).backward();
@@ -128,7 +130,8 @@ public sealed class TrainingReplicas : IDisposable
                     foreach (var (tag, tensor) in op.Compute(prediction.detach(), target, value.detach()))
                         aux[tag] = share * tensor.to(ScalarType.Float32).item<float>();
         }
-        return new StepOutcome(share * lossValue, aux, prediction.isfinite().all().item<bool>(), input.isfinite().all().item<bool>());
+        // Only a non-finite loss needs the diagnosis; checking every step would add two whole-batch reductions to each step.
+        return new StepOutcome(share * lossValue, aux, finite || prediction.isfinite().all().item<bool>(), finite || input.isfinite().all().item<bool>());
     }
 
     private static StepOutcome Combine(StepOutcome[] outcomes)
@@ -194,6 +197,6 @@ public sealed class TrainingReplicas : IDisposable
 /// <summary>What one training step produced.</summary>
 /// <param name="Loss">The batch loss (unscaled).</param>
 /// <param name="AuxValues">Aux-op values by tag.</param>
-/// <param name="PredictionFinite">Whether the network output was finite everywhere.</param>
-/// <param name="InputFinite">Whether the input batch was finite everywhere.</param>
+/// <param name="PredictionFinite">Whether the network output was finite everywhere (checked only when the loss is not finite; true otherwise).</param>
+/// <param name="InputFinite">Whether the input batch was finite everywhere (checked only when the loss is not finite; true otherwise).</param>
 public sealed record StepOutcome(double Loss, IReadOnlyDictionary<string, double> AuxValues, bool PredictionFinite, bool InputFinite);
