@@ -36,10 +36,7 @@ public static class InferBenchmark
     /// <summary><c>mmar bench infer</c>.</summary>
     public static Command CreateCommand()
     {
-        var model = new Option<string>("--model") { Description = "Config name of the network.", DefaultValueFactory = _ => "SegResnet" };
-        var initFilters = new Option<int?>("--init-filters") { Description = "init_filters arg of the model (SegResnet)." };
-        var classes = new Option<int>("--classes") { Description = "num_classes arg.", DefaultValueFactory = _ => 2 };
-        var inChannels = new Option<int>("--in-channels") { Description = "Input channels (in_channels arg).", DefaultValueFactory = _ => 1 };
+        var network = new BenchNetworkOptions();
         var size = new Option<string>("--size") { Description = "Image size, e.g. 224,224,160.", DefaultValueFactory = _ => "224,224,160" };
         var roi = new Option<string>("--roi") { Description = "Window size: one number for every axis or one per axis.", DefaultValueFactory = _ => "96" };
         var overlap = new Option<double>("--overlap") { Description = "Window overlap fraction in [0, 1).", DefaultValueFactory = _ => 0.25 };
@@ -51,8 +48,9 @@ public static class InferBenchmark
         var output = new Option<string>("--output") { Description = "probabilities or foreground_probability.", DefaultValueFactory = _ => "probabilities" };
         output.AcceptOnlyFromAmong("probabilities", "foreground_probability");
         var devices = new Option<string>("--devices") { Description = "Where windows run, comma-separated: cpu (default), cpu,cpu for two CPU workers sharing the threads, or cuda:0.", DefaultValueFactory = _ => "cpu" };
-        var command = new Command("infer", "Time sliding-window inference (ScanWindowInferer) of one synthetic image.")
-            { model, initFilters, classes, inChannels, size, roi, overlap, mode, batch, precision, output, devices };
+        var command = new Command("infer", "Time sliding-window inference (ScanWindowInferer) of one synthetic image.");
+        network.AddTo(command);
+        foreach (var option in new Option[] { size, roi, overlap, mode, batch, precision, output, devices }) command.Add(option);
         command.SetAction(parse => UserErrors.Run(parse.InvocationConfiguration.Error, () =>
         {
             var error = parse.InvocationConfiguration.Error;
@@ -63,9 +61,7 @@ public static class InferBenchmark
                 error.WriteLine("error: --size must be three positive integers and --roi one or three");
                 return ExitCodes.ConfigError;
             }
-            var modelArgs = new JsonObject { ["num_classes"] = parse.GetValue(classes), ["in_channels"] = parse.GetValue(inChannels) };
-            if (parse.GetValue(initFilters) is { } f) modelArgs["init_filters"] = f;
-            Run(new Options(parse.GetValue(model)!, modelArgs, parse.GetValue(inChannels), [.. dims.Select(d => (long)d)],
+            Run(new Options(parse.GetValue(network.Model)!, network.ModelArgs(parse), parse.GetValue(network.InChannels), [.. dims.Select(d => (long)d)],
                 window.Length == 1 ? [window[0], window[0], window[0]] : window, parse.GetValue(overlap), parse.GetValue(mode)!,
                 parse.GetValue(batch), parse.GetValue(precision)!, parse.GetValue(output)!,
                 parse.GetValue(devices)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)), parse.InvocationConfiguration.Output);

@@ -31,18 +31,16 @@ public static class TrainBenchmark
     /// <summary><c>mmar bench train</c>.</summary>
     public static Command CreateCommand()
     {
-        var model = new Option<string>("--model") { Description = "Config name of the network.", DefaultValueFactory = _ => "SegResnet" };
-        var initFilters = new Option<int?>("--init-filters") { Description = "init_filters arg of the model (SegResnet)." };
-        var classes = new Option<int>("--classes") { Description = "num_classes arg.", DefaultValueFactory = _ => 2 };
-        var inChannels = new Option<int>("--in-channels") { Description = "Input channels (in_channels arg).", DefaultValueFactory = _ => 1 };
+        var network = new BenchNetworkOptions();
         var size = new Option<int>("--size") { Description = "Crop edge (cubic crops).", DefaultValueFactory = _ => 96 };
         var batch = new Option<int>("--batch") { Description = "Crops per step.", DefaultValueFactory = _ => 2 };
         var precision = new Option<string>("--precision") { Description = "fp32, or bf16 for use_amp (bf16 compute, float32 master weights).", DefaultValueFactory = _ => "fp32" };
         precision.AcceptOnlyFromAmong("fp32", "bf16");
         var replicas = new Option<int>("--replicas") { Description = "Data-parallel CPU replicas sharing the batch (1 = the network trains itself).", DefaultValueFactory = _ => 1 };
         var steps = new Option<int>("--steps") { Description = "Timed steps after two warm-up steps.", DefaultValueFactory = _ => 5 };
-        var command = new Command("train", "Time training steps (DiceCE loss, Adam) on random crops, as mmar train runs them.")
-            { model, initFilters, classes, inChannels, size, batch, precision, replicas, steps };
+        var command = new Command("train", "Time training steps (DiceCE loss, Adam) on random crops, as mmar train runs them.");
+        network.AddTo(command);
+        foreach (var option in new Option[] { size, batch, precision, replicas, steps }) command.Add(option);
         command.SetAction(parse => UserErrors.Run(parse.InvocationConfiguration.Error, () =>
         {
             if (parse.GetValue(size) < 1 || parse.GetValue(batch) < 1 || parse.GetValue(replicas) < 1 || parse.GetValue(steps) < 1)
@@ -50,10 +48,8 @@ public static class TrainBenchmark
                 parse.InvocationConfiguration.Error.WriteLine("error: --size, --batch, --replicas and --steps must be positive");
                 return ExitCodes.ConfigError;
             }
-            var modelArgs = new JsonObject { ["num_classes"] = parse.GetValue(classes), ["in_channels"] = parse.GetValue(inChannels) };
-            if (parse.GetValue(initFilters) is { } f) modelArgs["init_filters"] = f;
             var edge = (long)parse.GetValue(size);
-            Run(new Options(parse.GetValue(model)!, modelArgs, parse.GetValue(inChannels), [edge, edge, edge], parse.GetValue(batch),
+            Run(new Options(parse.GetValue(network.Model)!, network.ModelArgs(parse), parse.GetValue(network.InChannels), [edge, edge, edge], parse.GetValue(batch),
                 parse.GetValue(precision) == "bf16", parse.GetValue(replicas), parse.GetValue(steps)), parse.InvocationConfiguration.Output);
             return ExitCodes.Success;
         }));

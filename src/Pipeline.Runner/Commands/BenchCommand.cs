@@ -14,23 +14,20 @@ public static class BenchCommand
 
     private static Command ModelCommand()
     {
-        var model = new Option<string>("--model") { Description = "Config name of the network.", DefaultValueFactory = _ => "SegResnet" };
-        var initFilters = new Option<int?>("--init-filters") { Description = "init_filters arg of the model (SegResnet)." };
-        var classes = new Option<int>("--classes") { Description = "num_classes arg.", DefaultValueFactory = _ => 2 };
-        var inChannels = new Option<int>("--in-channels") { Description = "Input channels (in_channels arg).", DefaultValueFactory = _ => 1 };
+        var network = new BenchNetworkOptions();
         var args = new Option<string?>("--args") { Description = "Further model args as a JSON object, e.g. '{\"blocks_down\": \"1,2,2,4\"}'." };
         var size = new Option<string>("--size") { Description = "Window size: one number for every axis or a list such as 96,96,64.", DefaultValueFactory = _ => "96" };
         var batch = new Option<int>("--batch") { Description = "Windows per forward pass.", DefaultValueFactory = _ => 1 };
         var precision = new Option<string>("--precision") { Description = "fp32 or bf16.", DefaultValueFactory = _ => "fp32" };
         precision.AcceptOnlyFromAmong("fp32", "bf16");
         var repeats = new Option<int>("--repeats") { Description = "Timed repetitions after one warm-up.", DefaultValueFactory = _ => 3 };
-        var command = new Command("model", "Time a network's forward and forward+backward pass on one batch of windows.")
-            { model, initFilters, classes, inChannels, args, size, batch, precision, repeats };
+        var command = new Command("model", "Time a network's forward and forward+backward pass on one batch of windows.");
+        network.AddTo(command);
+        foreach (var option in new Option[] { args, size, batch, precision, repeats }) command.Add(option);
         command.SetAction(parse => UserErrors.Run(parse.InvocationConfiguration.Error, () =>
         {
             var error = parse.InvocationConfiguration.Error;
-            var modelArgs = new System.Text.Json.Nodes.JsonObject { ["num_classes"] = parse.GetValue(classes), ["in_channels"] = parse.GetValue(inChannels) };
-            if (parse.GetValue(initFilters) is { } f) modelArgs["init_filters"] = f;
+            var modelArgs = network.ModelArgs(parse);
             if (parse.GetValue(args) is { } extra)
             {
                 System.Text.Json.Nodes.JsonNode? parsed;
@@ -58,7 +55,7 @@ public static class BenchCommand
                 return ExitCodes.ConfigError;
             }
             if (dims.Length == 1) dims = [dims[0], dims[0], dims[0]];
-            ModelBenchmark.Run(new ModelBenchmark.Options(parse.GetValue(model)!, modelArgs, parse.GetValue(inChannels), dims,
+            ModelBenchmark.Run(new ModelBenchmark.Options(parse.GetValue(network.Model)!, modelArgs, parse.GetValue(network.InChannels), dims,
                 parse.GetValue(batch), parse.GetValue(precision)!, Math.Max(1, parse.GetValue(repeats))), parse.InvocationConfiguration.Output);
             return ExitCodes.Success;
         }));
