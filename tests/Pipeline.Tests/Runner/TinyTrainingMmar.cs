@@ -1,3 +1,5 @@
+using NUnit.Framework;
+using Pipeline.Networks.Checkpoints;
 using Pipeline.Runner;
 
 namespace Pipeline.Tests.Runner;
@@ -5,18 +7,10 @@ namespace Pipeline.Tests.Runner;
 /// <summary>A small MMAR (tiny SegResnet, two training and one validation volume from <c>generate-demo-data</c>) that trains in seconds.</summary>
 internal static class TinyTrainingMmar
 {
-    /// <summary>Creates the MMAR in a new temporary folder and returns its path.</summary>
+    /// <summary>Creates the MMAR in a new temporary folder, with its data generated, and returns its path.</summary>
     public static string Create()
     {
-        var dir = Directory.CreateTempSubdirectory("train-").FullName;
-        Directory.CreateDirectory(Path.Combine(dir, "config"));
-        File.WriteAllText(Path.Combine(dir, "config", "environment.json"),
-            """{ "DATA_ROOT": "data", "DATASET_JSON": "config/dataset.json", "MMAR_CKPT_DIR": "models" }""");
-        File.WriteAllText(Path.Combine(dir, "config", "dataset.json"), """
-            { "training": [ { "image": "i/a.nii.gz", "label": "l/a.nii.gz" }, { "image": "i/b.nii.gz", "label": "l/b.nii.gz" } ],
-              "validation": [ { "image": "i/c.nii.gz", "label": "l/c.nii.gz" } ] }
-            """);
-        File.WriteAllText(Path.Combine(dir, "config", "config_train.json"), """
+        var dir = CreateFolder("train-", """
             {
               "epochs": 2, "num_training_epoch_per_valid": 1, "learning_rate": 1e-3, "determinism": { "random_seed": 3 },
               "train": {
@@ -44,5 +38,30 @@ internal static class TinyTrainingMmar
         var generated = CliRun.Invoke("generate-demo-data", "-m", dir);
         if (generated.ExitCode != ExitCodes.Success) throw new InvalidOperationException(generated.ToString());
         return dir;
+    }
+
+    /// <summary>Creates an MMAR folder (prefix <paramref name="prefix"/>) with the environment, the three-case datalist and <paramref name="configTrain"/>, without data; returns its path.</summary>
+    public static string CreateFolder(string prefix, string configTrain)
+    {
+        var dir = Directory.CreateTempSubdirectory(prefix).FullName;
+        Directory.CreateDirectory(Path.Combine(dir, "config"));
+        File.WriteAllText(Path.Combine(dir, "config", "environment.json"),
+            """{ "DATA_ROOT": "data", "DATASET_JSON": "config/dataset.json", "MMAR_CKPT_DIR": "models" }""");
+        File.WriteAllText(Path.Combine(dir, "config", "dataset.json"), """
+            { "training": [ { "image": "i/a.nii.gz", "label": "l/a.nii.gz" }, { "image": "i/b.nii.gz", "label": "l/b.nii.gz" } ],
+              "validation": [ { "image": "i/c.nii.gz", "label": "l/c.nii.gz" } ] }
+            """);
+        File.WriteAllText(Path.Combine(dir, "config", "config_train.json"), configTrain);
+        return dir;
+    }
+
+    /// <summary>Asserts that two checkpoints hold the same weight names with bitwise-equal values.</summary>
+    public static void AssertSameWeights(string expectedCheckpoint, string actualCheckpoint)
+    {
+        using var expected = CheckpointFile.Read(expectedCheckpoint);
+        using var actual = CheckpointFile.Read(actualCheckpoint);
+        Assert.That(actual.Weights.Keys, Is.EquivalentTo(expected.Weights.Keys));
+        foreach (var (name, weight) in expected.Weights)
+            Assert.That(weight.equal(actual.Weights[name]).all().item<bool>(), Is.True, $"{name} differs after resuming");
     }
 }

@@ -14,15 +14,7 @@ public sealed class TrainWithSmartCacheTests
     [SetUp]
     public void CreateMmar()
     {
-        _dir = Directory.CreateTempSubdirectory("train-cache-").FullName;
-        Directory.CreateDirectory(Path.Combine(_dir, "config"));
-        File.WriteAllText(Path.Combine(_dir, "config", "environment.json"),
-            """{ "DATA_ROOT": "data", "DATASET_JSON": "config/dataset.json", "MMAR_CKPT_DIR": "models" }""");
-        File.WriteAllText(Path.Combine(_dir, "config", "dataset.json"), """
-            { "training": [ { "image": "i/a.nii.gz", "label": "l/a.nii.gz" }, { "image": "i/b.nii.gz", "label": "l/b.nii.gz" } ],
-              "validation": [ { "image": "i/c.nii.gz", "label": "l/c.nii.gz" } ] }
-            """);
-        File.WriteAllText(ConfigFile, """
+        _dir = TinyTrainingMmar.CreateFolder("train-cache-", """
             {
               "epochs": 2, "num_training_epoch_per_valid": 2, "learning_rate": 1e-3, "determinism": { "random_seed": 3 },
               "train": {
@@ -82,10 +74,7 @@ public sealed class TrainWithSmartCacheTests
         Assert.That(straight.ExitCode, Is.EqualTo(ExitCodes.Success), straight.ToString());
         Assert.That(first.ExitCode, Is.EqualTo(ExitCodes.Success), first.ToString());
         Assert.That(resumed.ExitCode, Is.EqualTo(ExitCodes.Success), resumed.ToString());
-        using var a = CheckpointFile.Read(Path.Combine(_dir, "straight", "model_final.ckpt"));
-        using var b = CheckpointFile.Read(Path.Combine(_dir, "split", "model_final.ckpt"));
-        foreach (var (name, weight) in a.Weights)
-            Assert.That(weight.equal(b.Weights[name]).all().item<bool>(), Is.True, $"{name} differs after resuming");
+        TinyTrainingMmar.AssertSameWeights(Path.Combine(_dir, "straight", "model_final.ckpt"), Path.Combine(_dir, "split", "model_final.ckpt"));
     }
 
     [TestCase("\"num_cache_objects\": 1,", "\"num_cache_objects\": 0,", "num_cache_objects")]
