@@ -28,6 +28,8 @@ public sealed class ConvolutionLayer : nn.Module<Tensor, Tensor>
     private readonly int _spatialDims;
     private readonly bool _transposed;
     private readonly long[] _stride;
+    private readonly bool _samplesInput;
+    private readonly long[] _convolutionStride;
     private readonly long[] _padding;
     private readonly long[] _outputPadding;
     private readonly long[] _dilation;
@@ -49,6 +51,9 @@ public sealed class ConvolutionLayer : nn.Module<Tensor, Tensor>
         InChannels = inChannels;
         OutChannels = outChannels;
         Kernel = [.. kernel];
+        // A 1×1 convolution with stride > 1 and no padding only reads every s-th voxel: it samples those first, then convolves with stride 1.
+        _samplesInput = !transposed && Kernel.All(k => k == 1) && _padding.All(p => p == 0) && _stride.Any(s => s > 1);
+        _convolutionStride = _samplesInput ? Ones(spatialDims) : _stride;
 
         // Borrow PyTorch's own initialisation (kaiming-uniform weights, fan-in-bounded bias) from a stock layer.
         using var stock = CreateStock(spatialDims, inChannels, outChannels, kernel, bias, transposed);
@@ -83,7 +88,7 @@ public sealed class ConvolutionLayer : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         ArgumentNullException.ThrowIfNull(x);
-        if (IsStridedPointwise)
+        if (_samplesInput)
         {
             // oneDNN's strided 1×1 input-gradient kernel divides by zero (SIGFPE) at small outputs, e.g. 512→1024 channels at 8³.
             // Taking every s-th voxel first and convolving with stride 1 is the same convolution, with less work.
@@ -96,9 +101,6 @@ public sealed class ConvolutionLayer : nn.Module<Tensor, Tensor>
         }
         return ConvolveChecked(x);
     }
-
-    // A 1×1 convolution with stride > 1 and no padding only reads every s-th voxel.
-    private bool IsStridedPointwise => !_transposed && Kernel.All(k => k == 1) && _padding.All(p => p == 0) && _stride.Any(s => s > 1);
 
     private Tensor ConvolveChecked(Tensor x)
     {
@@ -159,9 +161,9 @@ public sealed class ConvolutionLayer : nn.Module<Tensor, Tensor>
 
     private Tensor Convolve(Tensor x, Tensor weight, Tensor? bias) => (_spatialDims, _transposed) switch
     {
-        (3, false) => nn.functional.conv3d(x, weight, bias, IsStridedPointwise ? Ones(3) : _stride, _padding, _dilation),
+        (3, false) => nn.functional.conv3d(x, weight, bias, _convolutionStride, _padding, _dilation),
         (3, true) => nn.functional.conv_transpose3d(x, weight, bias, _stride, _padding, _outputPadding, dilation: _dilation),
-        (2, false) => nn.functional.conv2d(x, weight, bias, IsStridedPointwise ? Ones(2) : _stride, _padding, _dilation),
+        (2, false) => nn.functional.conv2d(x, weight, bias, _convolutionStride, _padding, _dilation),
         _ => nn.functional.conv_transpose2d(x, weight, bias, _stride, _padding, _outputPadding, dilation: _dilation),
     };
 

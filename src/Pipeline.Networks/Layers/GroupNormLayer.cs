@@ -17,16 +17,14 @@ public sealed class GroupNormLayer : nn.Module<Tensor, Tensor>
     private Parameter weight;
     private Parameter bias;
 #pragma warning restore IDE1006
-    private readonly long _groups;
-    private readonly double _eps;
 
     /// <summary>Creates the layer for <paramref name="channels"/> channels in <paramref name="groups"/> groups.</summary>
     public GroupNormLayer(long groups, long channels, double eps = 1e-5) : base("GroupNorm")
     {
         if (groups <= 0 || channels % groups != 0)
             throw new ArgumentException($"{channels} channels cannot be split into {groups} groups", nameof(groups));
-        _groups = groups;
-        _eps = eps;
+        Groups = groups;
+        Eps = eps;
         Channels = channels;
         weight = new Parameter(ones(channels).DetachFromDisposeScope());
         bias = new Parameter(zeros(channels).DetachFromDisposeScope());
@@ -38,10 +36,10 @@ public sealed class GroupNormLayer : nn.Module<Tensor, Tensor>
     public long Channels { get; }
 
     /// <summary>Number of groups the channels are split into.</summary>
-    public long Groups => _groups;
+    public long Groups { get; }
 
     /// <summary>The epsilon added to the variance.</summary>
-    public double Eps => _eps;
+    public double Eps { get; }
 
     /// <inheritdoc />
     protected override void RegisterComponents()
@@ -51,5 +49,5 @@ public sealed class GroupNormLayer : nn.Module<Tensor, Tensor>
 
     /// <inheritdoc />
     public override Tensor forward(Tensor x) =>
-        nn.functional.group_norm(x, _groups, weight.dtype == x.dtype ? weight : weight.to(x.dtype), bias.dtype == x.dtype ? bias : bias.to(x.dtype), _eps);
+        nn.functional.group_norm(x, Groups, weight.dtype == x.dtype ? weight : weight.to(x.dtype), bias.dtype == x.dtype ? bias : bias.to(x.dtype), Eps);
 }
