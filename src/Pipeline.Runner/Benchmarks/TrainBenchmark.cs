@@ -89,7 +89,7 @@ public static class TrainBenchmark
             replicas.ComputeGradients(image, label, loss, []);
             optimizer.step();
             if (i >= 2) seconds.Add(watch.Elapsed.TotalSeconds);
-            else rssAfterWarmUp = Environment.WorkingSet;
+            else rssAfterWarmUp = ProcessMemory.ResidentBytes();
         }
         seconds.Sort();
         var precision = options.Amp ? "bf16 mixed precision (float32 master weights)" : "fp32";
@@ -99,6 +99,6 @@ public static class TrainBenchmark
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  step: median {seconds[seconds.Count / 2]:0.000} s, min {seconds[0]:0.000} s over {seconds.Count} steps"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  RSS after warm-up {rssAfterWarmUp / 1e6:0} MB, at the end {Environment.WorkingSet / 1e6:0} MB, peak {ProcessMemory.PeakResidentBytes() / 1e6:0} MB"));
+            $"  RSS after warm-up {rssAfterWarmUp / 1e6:0} MB, at the end {ProcessMemory.ResidentBytes() / 1e6:0} MB, peak {ProcessMemory.PeakResidentBytes() / 1e6:0} MB"));
     }
 }
