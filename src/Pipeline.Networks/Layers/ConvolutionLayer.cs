@@ -6,14 +6,18 @@ namespace Pipeline.Networks.Layers;
 
 /// <summary>A 2-D or 3-D convolution (or transposed convolution) with PyTorch's parameter names and init, correct on every CPU channel count.</summary>
 /// <remarks>
-/// libtorch 2.10's oneDNN convolution kernels on AVX-512 CPUs return wrong values (errors of 10–90 % of the output range,
-/// varying from run to run) for some channel counts, measured with kernels larger than 1 at 32×32×64 voxels:
-/// fp32 and bf16 with more than 16 input channels that are not a multiple of 16 (24, 28, 36, 40, 56, 72, 124 …), and bf16
-/// with an output channel count that is not a multiple of 16 (also transposed), the fp32 input gradient of such
-/// convolutions (intermittently), and bf16 1×1 kernels over a single input channel. A single input channel gets a zero companion channel; other such inputs are split into a multiple of 16
-/// plus a remainder below 16, and such outputs are padded with zero filters up to a multiple of 16 and dropped after; both
-/// are exact. Every other case calls the plain kernel. The state dict is <c>weight</c> and <c>bias</c>, as <c>nn.Conv3d</c>,
-/// so MONAI/PyTorch weights load by name.
+/// libtorch 2.10's oneDNN convolution kernels on AVX-512 CPUs, in their blocked layout, return wrong values (errors of
+/// 10–90 % of the output range, varying from run to run) for some channel counts, measured with kernels larger than 1 at
+/// 32×32×64 voxels: fp32 and bf16 with more than 16 input channels that are not a multiple of 16 (24, 28, 36, 40, 56, 72,
+/// 124 …), bf16 with an output channel count that is not a multiple of 16 (also transposed), the fp32 input gradient of
+/// such convolutions (intermittently), and bf16 1×1 kernels over a single input channel. Their channels-last kernels get
+/// all of these right, so fp32 3-D convolutions run channels-last (1×1 ones as a matrix product over the channels). The
+/// other cases keep the blocked layout and work around it exactly: a single input channel gets a zero companion channel;
+/// other such inputs are split into a multiple of 16 plus a remainder below 16; such outputs are padded with zero filters up
+/// to a multiple of 16 and dropped after, except that in fp32 training a stride-1 (or transposed) convolution records its
+/// convolution on the detached input, so libtorch computes only the weight and bias gradients, and gets its input gradient
+/// from <see cref="InputGradientBridge"/> as a forward convolution with the flipped kernel. The state dict is <c>weight</c>
+/// and <c>bias</c>, as <c>nn.Conv3d</c>, so MONAI/PyTorch weights load by name.
 /// </remarks>
 public sealed class ConvolutionLayer : nn.Module<Tensor, Tensor>
 {
@@ -33,6 +37,8 @@ public sealed class ConvolutionLayer : nn.Module<Tensor, Tensor>
     private readonly long[] _padding;
     private readonly long[] _outputPadding;
     private readonly long[] _dilation;
+    private readonly long[]? _inputGradientPadding;
+    private readonly bool _isPointwise;
 
     /// <summary>Creates the layer with PyTorch's default initialisation (from torch's seeded generator).</summary>
     public ConvolutionLayer(int spatialDims, long inChannels, long outChannels, long[] kernel, long[]? stride = null, long[]? padding = null,
@@ -54,6 +60,12 @@ public sealed class ConvolutionLayer : nn.Module<Tensor, Tensor>
         // A 1×1 convolution with stride > 1 and no padding only reads every s-th voxel: it samples those first, then convolves with stride 1.
         _samplesInput = !transposed && Kernel.All(k => k == 1) && _padding.All(p => p == 0) && _stride.Any(s => s > 1);
         _convolutionStride = _samplesInput ? Ones(spatialDims) : _stride;
+        _isPointwise = !transposed && Kernel.All(k => k == 1) && _padding.All(p => p == 0) && _convolutionStride.All(s => s == 1);
+        // The input gradient of a stride-1 convolution is a convolution of the output gradient with the flipped kernel and
+        // padding d·(k−1)−p; that of a transposed convolution is the ordinary convolution with the same kernel and arguments.
+        var flippedPadding = Enumerable.Range(0, spatialDims).Select(a => _dilation[a] * (Kernel[a] - 1) - _padding[a]).ToArray();
+        _inputGradientPadding = transposed ? _padding
+            : _convolutionStride.All(s => s == 1) && flippedPadding.All(p => p >= 0) ? flippedPadding : null;
 
         // Borrow PyTorch's own initialisation (kaiming-uniform weights, fan-in-bounded bias) from a stock layer.
         using var stock = CreateStock(spatialDims, inChannels, outChannels, kernel, bias, transposed);
@@ -104,6 +116,13 @@ public sealed class ConvolutionLayer : nn.Module<Tensor, Tensor>
 
     private Tensor ConvolveChecked(Tensor x)
     {
+        if (RunsChannelsLast(x)) return ConvolveChannelsLast(x);
+        if (BridgesInputGradient(x))
+        {
+            using var bridgeScope = NewDisposeScope();
+            var weightOnly = ConvolveChecked(x.detach());
+            return InputGradientBridge.apply(weightOnly, x, (Func<Tensor, Tensor>)InputGradient).MoveToOuterDisposeScope();
+        }
         var padOutput = NeedsOutputPadding(x);
         var splitInput = NeedsInputSplit(x);
         var widenSingleInput = NeedsSecondInputChannel(x);
@@ -128,27 +147,91 @@ public sealed class ConvolutionLayer : nn.Module<Tensor, Tensor>
             kernel = cat([kernel, zeros(padShape, dtype: kernel.dtype, device: kernel.device)], channelAxis);
             kernelBias = bias is null ? null : cat([bias, zeros([extra], dtype: bias.dtype, device: bias.device)], 0);
         }
-        Tensor y;
-        if (splitInput)
-        {
-            // Whole multiples of 16 input channels and a remainder below 16 are both computed correctly; their sum is the convolution.
-            var head = InChannels / SafeChannelMultiple * SafeChannelMultiple;
-            y = Convolve(x.narrow(1, 0, head), kernel.narrow(1, 0, head), kernelBias)
-                .add_(Convolve(x.narrow(1, head, InChannels - head), kernel.narrow(1, head, InChannels - head), null));
-        }
-        else
-        {
-            y = Convolve(x, kernel, kernelBias);
-        }
+        var y = splitInput ? ConvolveInSafeBlocks(x, kernel, kernelBias, Convolve) : Convolve(x, kernel, kernelBias);
         if (padOutput) y = y.narrow(1, 0, OutChannels).contiguous();
         return y.MoveToOuterDisposeScope();
     }
 
+    // oneDNN's channels-last 3-D kernels compute every channel count correctly, forward and backward, and skip the reorders
+    // to and from its blocked layout, which cost more than the arithmetic at 8–16 channels (fp32 training step 5.6 s → 3.2 s,
+    // inference 0.45 s → 0.25 s per 96³ window, SegResnet init 8). In bf16 the layers around the convolutions (group norm,
+    // trilinear upsampling) are slower channels-last than the reorders saved (AMP step 1.85 s → 3.6 s), so bf16 keeps the
+    // checked path. A transposed layer over a single input or output channel has no unambiguous channels-last kernel.
+    private bool RunsChannelsLast(Tensor x) =>
+        _spatialDims == 3 && x.device_type == DeviceType.CPU && x.dtype == ScalarType.Float32 &&
+        !(_transposed && (InChannels == 1 || OutChannels == 1));
+
+    private Tensor ConvolveChannelsLast(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        if (_isPointwise)
+        {
+            // oneDNN's channels-last 1×1 kernel crashes the process for wide layers (512→1024 channels at 8×8×4); a 1×1
+            // convolution is a matrix product over the channels, which on a channels-last tensor needs no copy.
+            var rows = x.permute(0, 2, 3, 4, 1);
+            return nn.functional.linear(rows, weight.flatten(1), bias).permute(0, 4, 1, 2, 3).MoveToOuterDisposeScope();
+        }
+        Tensor kernel = weight;
+        if (InChannels == 1)
+        {
+            // With one channel both layouts look alike and libtorch picks the blocked one; a zero companion channel
+            // with zero weights leaves the result unchanged.
+            x = cat([x, zeros_like(x)], 1);
+            kernel = cat([kernel, zeros_like(kernel)], 1);
+        }
+        // A channels-last kernel is enough: libtorch then runs the whole convolution, and returns its output, channels-last.
+        kernel = ToChannelsLast(kernel);
+        if (TakesLibtorchsNativeKernel(x))
+        {
+            // libtorch sends a single fp32 sample with few rows to its own im2col kernel, 5–10× slower than oneDNN's here
+            // (32 channels at 24³: 20 ms against 4 ms for two samples); a second view of the sample makes it take oneDNN.
+            return Convolve(x.expand(2, -1, -1, -1, -1), kernel, bias).narrow(0, 0, 1).MoveToOuterDisposeScope();
+        }
+        return Convolve(x, kernel, bias).MoveToOuterDisposeScope();
+    }
+
+    // Mirrors libtorch's choice for CPU fp32 convolutions: batch 1, N·C·D·H ≤ 20480 and not both last kernel sizes above 3.
+    private bool TakesLibtorchsNativeKernel(Tensor x) =>
+        !_transposed && x.shape[0] == 1 && x.shape[1] * x.shape[2] * x.shape[3] <= 20480 && !(Kernel[^1] > 3 && Kernel[^2] > 3);
+
+    private static Tensor ToChannelsLast(Tensor t) => t.permute(0, 2, 3, 4, 1).contiguous().permute(0, 4, 1, 2, 3);
+
     // oneDNN's bf16 kernels (kernel > 1, or transposed) mis-handle output channel counts that are not a multiple of 16, and
-    // so does its fp32 input-gradient kernel: the padding is needed in bf16 always and in fp32 whenever autograd records.
+    // so does its fp32 input-gradient kernel (its weight-gradient kernel does not): the padding is needed in bf16 always and
+    // in fp32 when autograd records an input gradient that the bridge cannot supply.
     private bool NeedsOutputPadding(Tensor x) =>
-        x.device_type == DeviceType.CPU && OutChannels % SafeChannelMultiple != 0 && (_transposed || Kernel.Any(k => k > 1)) &&
-        (x.dtype == ScalarType.BFloat16 || (is_grad_enabled() && (x.requires_grad || weight.requires_grad)));
+        HasUnsafeOutputCount(x) && (x.dtype == ScalarType.BFloat16 || (is_grad_enabled() && x.requires_grad));
+
+    private bool BridgesInputGradient(Tensor x) =>
+        HasUnsafeOutputCount(x) && x.dtype == ScalarType.Float32 && _inputGradientPadding is not null && is_grad_enabled() && x.requires_grad;
+
+    private bool HasUnsafeOutputCount(Tensor x) =>
+        x.device_type == DeviceType.CPU && OutChannels % SafeChannelMultiple != 0 && (_transposed || Kernel.Any(k => k > 1));
+
+    // The gradient convolution reads OutChannels channels and writes InChannels: only its input count can be unsafe in fp32.
+    private Tensor InputGradient(Tensor outputGradient)
+    {
+        using var scope = NewDisposeScope();
+        var kernel = weight.detach();
+        if (!_transposed)
+            kernel = kernel.transpose(0, 1).flip(Enumerable.Range(2, _spatialDims).Select(a => (long)a).ToArray());
+        Tensor ForwardConvolution(Tensor g, Tensor k, Tensor? b) => _spatialDims == 3
+            ? nn.functional.conv3d(g, k, b, _transposed ? _stride : _convolutionStride, _inputGradientPadding!, _dilation)
+            : nn.functional.conv2d(g, k, b, _transposed ? _stride : _convolutionStride, _inputGradientPadding!, _dilation);
+        var gradient = OutChannels > SafeChannelMultiple && OutChannels % SafeChannelMultiple != 0
+            ? ConvolveInSafeBlocks(outputGradient, kernel, null, ForwardConvolution)
+            : ForwardConvolution(outputGradient, kernel, null);
+        return gradient.MoveToOuterDisposeScope();
+    }
+
+    // Whole multiples of 16 input channels and a remainder below 16 are both computed correctly; their sum is the convolution.
+    private static Tensor ConvolveInSafeBlocks(Tensor x, Tensor kernel, Tensor? bias, Func<Tensor, Tensor, Tensor?, Tensor> convolve)
+    {
+        var channels = x.shape[1];
+        var head = channels / SafeChannelMultiple * SafeChannelMultiple;
+        return convolve(x.narrow(1, 0, head), kernel.narrow(1, 0, head), bias)
+            .add_(convolve(x.narrow(1, head, channels - head), kernel.narrow(1, head, channels - head), null));
+    }
 
     // oneDNN's bf16 1×1 kernel mis-handles a single input channel.
     private bool NeedsSecondInputChannel(Tensor x) =>

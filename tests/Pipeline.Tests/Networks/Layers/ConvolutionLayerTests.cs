@@ -114,4 +114,60 @@ public sealed class ConvolutionLayerTests
         var relative = ((actual - expected).abs().max() / expected.abs().max()).item<float>();
         Assert.That(relative, Is.LessThan(0.05f));
     }
+
+    [Test]
+    public void Float32ThreeDimensionalOutputIsChannelsLastAndMatchesFloat64()
+    {
+        // 24 input and 8 output channels: both counts the blocked-layout kernels get wrong.
+        manual_seed(11);
+        using var layer = ConvolutionLayer.Conv3d(24, 8, 3, padding: 1);
+        using var scope = NewDisposeScope();
+        var x = randn(new long[] { 2, 24, 40, 32, 24 });
+        var y = layer.call(x);
+        var expected = nn.functional.conv3d(x.to(ScalarType.Float64), layer.Weight.detach().to(ScalarType.Float64),
+            layer.Bias!.detach().to(ScalarType.Float64), padding: new long[] { 1, 1, 1 });
+
+        Assert.That(y.stride(1), Is.EqualTo(1), "channels are the innermost axis");
+        Assert.That(((y.to(ScalarType.Float64) - expected).abs().max() / expected.abs().max()).item<double>(), Is.LessThan(1e-5));
+    }
+
+    [Test]
+    public void AWidePointwiseConvolutionOverChannelsLastInputMatchesFloat64()
+    {
+        // oneDNN's own channels-last 1×1 kernel kills the process at this size.
+        manual_seed(12);
+        using var layer = ConvolutionLayer.Conv3d(512, 1024, 1);
+        using var scope = NewDisposeScope();
+        var x = randn(new long[] { 1, 8, 8, 4, 512 }).permute(0, 4, 1, 2, 3);
+        var y = layer.call(x);
+        var expected = nn.functional.conv3d(x.to(ScalarType.Float64), layer.Weight.detach().to(ScalarType.Float64),
+            layer.Bias!.detach().to(ScalarType.Float64));
+
+        Assert.That(y.shape, Is.EqualTo(new long[] { 1, 1024, 8, 8, 4 }));
+        Assert.That(((y.to(ScalarType.Float64) - expected).abs().max() / expected.abs().max()).item<double>(), Is.LessThan(1e-5));
+    }
+
+    [Test]
+    public void ASingleSmallSampleGetsTheSameResultAndGradientsAsFloat64()
+    {
+        // One sample of 32 channels at 24³ is a case libtorch would hand to its slow native kernel; the layer routes it to oneDNN.
+        manual_seed(13);
+        using var layer = ConvolutionLayer.Conv3d(32, 32, 3, padding: 1);
+        using var scope = NewDisposeScope();
+        var x = randn(new long[] { 1, 32, 24, 24, 24 }).requires_grad_(true);
+        var upstream = randn(new long[] { 1, 32, 24, 24, 24 });
+        var y = layer.call(x);
+        y.backward([upstream]);
+        var x64 = x.detach().to(ScalarType.Float64).requires_grad_(true);
+        var w64 = layer.Weight.detach().to(ScalarType.Float64).requires_grad_(true);
+        var y64 = nn.functional.conv3d(x64, w64, layer.Bias!.detach().to(ScalarType.Float64), padding: new long[] { 1, 1, 1 });
+        y64.backward([upstream.to(ScalarType.Float64)]);
+
+        static double Relative(Tensor actual, Tensor expected) =>
+            ((actual.to(ScalarType.Float64) - expected).abs().max() / expected.abs().max()).item<double>();
+        Assert.That(y.shape, Is.EqualTo(new long[] { 1, 32, 24, 24, 24 }));
+        Assert.That(Relative(y, y64), Is.LessThan(1e-5));
+        Assert.That(Relative(x.grad!, x64.grad!), Is.LessThan(1e-5));
+        Assert.That(Relative(layer.Weight.grad!, w64.grad!), Is.LessThan(1e-4));
+    }
 }

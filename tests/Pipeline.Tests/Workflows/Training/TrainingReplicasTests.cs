@@ -87,8 +87,10 @@ public sealed class TrainingReplicasTests
             referenceOptimizer.step();
         }
 
+        // Adam moves a weight by up to the learning rate (0.01) whatever its gradient's size, so summation-order rounding in
+        // near-zero gradients shows up at ~1e-4; replicas computing gradients at their own initial weights would move weights elsewhere entirely.
         var difference = master.parameters().Zip(reference.parameters(), (a, b) => (a - b).abs().max().item<float>()).Max();
-        Assert.That(difference, Is.LessThan(1e-4));
+        Assert.That(difference, Is.LessThan(1e-3));
     }
 
     [Test]
