@@ -57,10 +57,11 @@ public sealed class ConvolutionLayer : nn.Module<Tensor, Tensor>
         InChannels = inChannels;
         OutChannels = outChannels;
         Kernel = [.. kernel];
-        // A 1×1 convolution with stride > 1 and no padding only reads every s-th voxel: it samples those first, then convolves with stride 1.
-        _samplesInput = !transposed && Kernel.All(k => k == 1) && _padding.All(p => p == 0) && _stride.Any(s => s > 1);
+        // An unpadded 1×1 convolution is pointwise; with stride > 1 it only reads every s-th voxel, so it samples those first
+        // and then convolves with stride 1.
+        _isPointwise = !transposed && Kernel.All(k => k == 1) && _padding.All(p => p == 0);
+        _samplesInput = _isPointwise && _stride.Any(s => s > 1);
         _convolutionStride = _samplesInput ? Ones(spatialDims) : _stride;
-        _isPointwise = !transposed && Kernel.All(k => k == 1) && _padding.All(p => p == 0) && _convolutionStride.All(s => s == 1);
         // The input gradient of a stride-1 convolution is a convolution of the output gradient with the flipped kernel and
         // padding d·(k−1)−p; that of a transposed convolution is the ordinary convolution with the same kernel and arguments.
         var flippedPadding = Enumerable.Range(0, spatialDims).Select(a => _dilation[a] * (Kernel[a] - 1) - _padding[a]).ToArray();
@@ -131,12 +132,8 @@ public sealed class ConvolutionLayer : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         Tensor kernel = weight;
         Tensor? kernelBias = bias;
-        if (widenSingleInput)
-        {
-            // A zero input channel with zero weights leaves the result unchanged and avoids the one-channel bf16 kernel.
-            x = cat([x, zeros_like(x)], 1);
-            kernel = cat([kernel, zeros_like(kernel)], 1);
-        }
+        // A zero companion channel avoids the one-channel bf16 kernel.
+        if (widenSingleInput) (x, kernel) = WithZeroCompanionChannel(x, kernel);
         if (padOutput)
         {
             var extra = SafeChannelMultiple - OutChannels % SafeChannelMultiple;
@@ -172,13 +169,8 @@ public sealed class ConvolutionLayer : nn.Module<Tensor, Tensor>
             return nn.functional.linear(rows, weight.flatten(1), bias).permute(0, 4, 1, 2, 3).MoveToOuterDisposeScope();
         }
         Tensor kernel = weight;
-        if (InChannels == 1)
-        {
-            // With one channel both layouts look alike and libtorch picks the blocked one; a zero companion channel
-            // with zero weights leaves the result unchanged.
-            x = cat([x, zeros_like(x)], 1);
-            kernel = cat([kernel, zeros_like(kernel)], 1);
-        }
+        // With one channel both layouts look alike and libtorch picks the blocked one; a companion channel tells them apart.
+        if (InChannels == 1) (x, kernel) = WithZeroCompanionChannel(x, kernel);
         // A channels-last kernel is enough: libtorch then runs the whole convolution, and returns its output, channels-last.
         kernel = ToChannelsLast(kernel);
         if (TakesLibtorchsNativeKernel(x))
@@ -193,6 +185,10 @@ public sealed class ConvolutionLayer : nn.Module<Tensor, Tensor>
     // Mirrors libtorch's choice for CPU fp32 convolutions: batch 1, N·C·D·H ≤ 20480 and not both last kernel sizes above 3.
     private bool TakesLibtorchsNativeKernel(Tensor x) =>
         !_transposed && x.shape[0] == 1 && x.shape[1] * x.shape[2] * x.shape[3] <= 20480 && !(Kernel[^1] > 3 && Kernel[^2] > 3);
+
+    // A zero input channel with zero weights leaves the convolution unchanged.
+    private static (Tensor Input, Tensor Kernel) WithZeroCompanionChannel(Tensor x, Tensor kernel) =>
+        (cat([x, zeros_like(x)], 1), cat([kernel, zeros_like(kernel)], 1));
 
     private static Tensor ToChannelsLast(Tensor t) => t.permute(0, 2, 3, 4, 1).contiguous().permute(0, 4, 1, 2, 3);
 
