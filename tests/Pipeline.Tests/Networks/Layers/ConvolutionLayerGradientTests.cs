@@ -61,12 +61,9 @@ public sealed class ConvolutionLayerGradientTests
             var x64 = x.detach().to(ScalarType.Float64).requires_grad_(true);
             reference.call(x64).backward([upstream.to(ScalarType.Float64)]);
 
-            var inputError = ((x.grad!.to(ScalarType.Float64) - x64.grad!).abs().max() / x64.grad!.abs().max()).item<double>();
-            var weightError = ((layer.Weight.grad!.to(ScalarType.Float64) - reference.Weight.grad!).abs().max() / reference.Weight.grad!.abs().max()).item<double>();
-            var biasError = ((layer.Bias!.grad!.to(ScalarType.Float64) - reference.Bias!.grad!).abs().max() / reference.Bias!.grad!.abs().max()).item<double>();
-            Assert.That(inputError, Is.LessThan(1e-5), $"input gradient, draw {draw}");
-            Assert.That(weightError, Is.LessThan(1e-4), $"weight gradient, draw {draw}");
-            Assert.That(biasError, Is.LessThan(1e-4), $"bias gradient, draw {draw}");
+            Assert.That(Float64Reference.RelativeError(x.grad!, x64.grad!), Is.LessThan(1e-5), $"input gradient, draw {draw}");
+            Assert.That(Float64Reference.RelativeError(layer.Weight.grad!, reference.Weight.grad!), Is.LessThan(1e-4), $"weight gradient, draw {draw}");
+            Assert.That(Float64Reference.RelativeError(layer.Bias!.grad!, reference.Bias!.grad!), Is.LessThan(1e-4), $"bias gradient, draw {draw}");
         }
     }
 
@@ -82,14 +79,11 @@ public sealed class ConvolutionLayerGradientTests
         layer.call(x).add_(x).relu_().backward([upstream]);
 
         var x64 = x.detach().to(ScalarType.Float64).requires_grad_(true);
-        var w64 = layer.Weight.detach().to(ScalarType.Float64).requires_grad_(true);
-        var y64 = nn.functional.conv3d(x64, w64, layer.Bias!.detach().to(ScalarType.Float64), padding: new long[] { 1, 1, 1 });
+        var (y64, w64) = Float64Reference.Conv3d(layer, x64, padding: [1, 1, 1]);
         (y64 + x64).relu().backward([upstream.to(ScalarType.Float64)]);
 
-        var inputError = ((x.grad!.to(ScalarType.Float64) - x64.grad!).abs().max() / x64.grad!.abs().max()).item<double>();
-        var weightError = ((layer.Weight.grad!.to(ScalarType.Float64) - w64.grad!).abs().max() / w64.grad!.abs().max()).item<double>();
-        Assert.That(inputError, Is.LessThan(1e-5));
-        Assert.That(weightError, Is.LessThan(1e-4));
+        Assert.That(Float64Reference.RelativeError(x.grad!, x64.grad!), Is.LessThan(1e-5));
+        Assert.That(Float64Reference.RelativeError(layer.Weight.grad!, w64.grad!), Is.LessThan(1e-4));
     }
 
     [Test]
@@ -102,11 +96,9 @@ public sealed class ConvolutionLayerGradientTests
         var x = randn(new long[] { 2, 4, 64, 64, 32 });
         var upstream = randn(new long[] { 2, 8, 64, 64, 32 });
         layer.call(x).backward([upstream]);
-        var w64 = layer.Weight.detach().to(ScalarType.Float64).requires_grad_(true);
-        nn.functional.conv3d(x.to(ScalarType.Float64), w64, layer.Bias!.detach().to(ScalarType.Float64), padding: new long[] { 1, 1, 1 })
-            .backward([upstream.to(ScalarType.Float64)]);
-        var weightError = ((layer.Weight.grad!.to(ScalarType.Float64) - w64.grad!).abs().max() / w64.grad!.abs().max()).item<double>();
-        Assert.That(weightError, Is.LessThan(1e-4));
+        var (y64, w64) = Float64Reference.Conv3d(layer, x.to(ScalarType.Float64), padding: [1, 1, 1]);
+        y64.backward([upstream.to(ScalarType.Float64)]);
+        Assert.That(Float64Reference.RelativeError(layer.Weight.grad!, w64.grad!), Is.LessThan(1e-4));
     }
 
     [Test]
@@ -121,9 +113,7 @@ public sealed class ConvolutionLayerGradientTests
         y.sum().backward();
 
         var x64 = x.detach().to(ScalarType.Float64).requires_grad_(true);
-        var w64 = layer.Weight.detach().to(ScalarType.Float64).requires_grad_(true);
-        // float64 convolutions do not go through oneDNN.
-        var y64 = nn.functional.conv3d(x64, w64, layer.Bias!.detach().to(ScalarType.Float64), strides: new long[] { 2, 2, 1 });
+        var (y64, w64) = Float64Reference.Conv3d(layer, x64, strides: [2, 2, 1]);
         y64.sum().backward();
 
         Assert.That(y.shape, Is.EqualTo(new long[] { 1, 1024, 4, 4, 8 }));

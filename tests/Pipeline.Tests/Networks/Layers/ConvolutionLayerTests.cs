@@ -124,11 +124,10 @@ public sealed class ConvolutionLayerTests
         using var scope = NewDisposeScope();
         var x = randn(new long[] { 2, 24, 40, 32, 24 });
         var y = layer.call(x);
-        var expected = nn.functional.conv3d(x.to(ScalarType.Float64), layer.Weight.detach().to(ScalarType.Float64),
-            layer.Bias!.detach().to(ScalarType.Float64), padding: new long[] { 1, 1, 1 });
+        var (expected, _) = Float64Reference.Conv3d(layer, x.to(ScalarType.Float64), padding: [1, 1, 1]);
 
         Assert.That(y.stride(1), Is.EqualTo(1), "channels are the innermost axis");
-        Assert.That(((y.to(ScalarType.Float64) - expected).abs().max() / expected.abs().max()).item<double>(), Is.LessThan(1e-5));
+        Assert.That(Float64Reference.RelativeError(y, expected), Is.LessThan(1e-5));
     }
 
     [Test]
@@ -140,11 +139,10 @@ public sealed class ConvolutionLayerTests
         using var scope = NewDisposeScope();
         var x = randn(new long[] { 1, 8, 8, 4, 512 }).permute(0, 4, 1, 2, 3);
         var y = layer.call(x);
-        var expected = nn.functional.conv3d(x.to(ScalarType.Float64), layer.Weight.detach().to(ScalarType.Float64),
-            layer.Bias!.detach().to(ScalarType.Float64));
+        var (expected, _) = Float64Reference.Conv3d(layer, x.to(ScalarType.Float64));
 
         Assert.That(y.shape, Is.EqualTo(new long[] { 1, 1024, 8, 8, 4 }));
-        Assert.That(((y.to(ScalarType.Float64) - expected).abs().max() / expected.abs().max()).item<double>(), Is.LessThan(1e-5));
+        Assert.That(Float64Reference.RelativeError(y, expected), Is.LessThan(1e-5));
     }
 
     [Test]
@@ -159,15 +157,12 @@ public sealed class ConvolutionLayerTests
         var y = layer.call(x);
         y.backward([upstream]);
         var x64 = x.detach().to(ScalarType.Float64).requires_grad_(true);
-        var w64 = layer.Weight.detach().to(ScalarType.Float64).requires_grad_(true);
-        var y64 = nn.functional.conv3d(x64, w64, layer.Bias!.detach().to(ScalarType.Float64), padding: new long[] { 1, 1, 1 });
+        var (y64, w64) = Float64Reference.Conv3d(layer, x64, padding: [1, 1, 1]);
         y64.backward([upstream.to(ScalarType.Float64)]);
 
-        static double Relative(Tensor actual, Tensor expected) =>
-            ((actual.to(ScalarType.Float64) - expected).abs().max() / expected.abs().max()).item<double>();
         Assert.That(y.shape, Is.EqualTo(new long[] { 1, 32, 24, 24, 24 }));
-        Assert.That(Relative(y, y64), Is.LessThan(1e-5));
-        Assert.That(Relative(x.grad!, x64.grad!), Is.LessThan(1e-5));
-        Assert.That(Relative(layer.Weight.grad!, w64.grad!), Is.LessThan(1e-4));
+        Assert.That(Float64Reference.RelativeError(y, y64), Is.LessThan(1e-5));
+        Assert.That(Float64Reference.RelativeError(x.grad!, x64.grad!), Is.LessThan(1e-5));
+        Assert.That(Float64Reference.RelativeError(layer.Weight.grad!, w64.grad!), Is.LessThan(1e-4));
     }
 }
