@@ -6,9 +6,10 @@ namespace Pipeline.Networks.Layers;
 
 /// <summary>Group normalisation with PyTorch's parameter names and init (weight 1, bias 0), in the input's precision.</summary>
 /// <remarks>
-/// TorchSharp 0.107's <c>nn.GroupNorm</c> leaves its affine parameters uninitialised. libtorch accumulates bf16 group-norm
-/// statistics in float32 itself; computing the whole layer in float32 instead was measured slower (SegResnet init 8, 96³
-/// bf16 forward 0.39 s against 0.33 s), so bf16 inputs stay bf16.
+/// TorchSharp 0.107's <c>nn.GroupNorm</c> leaves its affine parameters uninitialised. Without autograd, channels-last CPU
+/// inputs with up to 32 channels (a divisor of 32) go through <see cref="ChannelsLastGroupNorm"/>, which is faster than
+/// libtorch's kernel in both precisions (8 channels, 4×96³: bf16 6 ms against 85 ms, fp32 5 ms against 14 ms) and closer to
+/// float64 (fp32: 7e-7 against 3e-3 off). Everything else goes to libtorch in the input's precision.
 /// </remarks>
 public sealed class GroupNormLayer : nn.Module<Tensor, Tensor>
 {
@@ -48,6 +49,19 @@ public sealed class GroupNormLayer : nn.Module<Tensor, Tensor>
     }
 
     /// <inheritdoc />
-    public override Tensor forward(Tensor x) =>
-        nn.functional.group_norm(x, Groups, weight.dtype == x.dtype ? weight : weight.to(x.dtype), bias.dtype == x.dtype ? bias : bias.to(x.dtype), Eps);
+    public override Tensor forward(Tensor x) => Normalize(x, rectify: false);
+
+    /// <summary>The normalisation followed by ReLU, fused into one pass over the output where the layout allows.</summary>
+    public Tensor NormalizeAndRectify(Tensor x) => Normalize(x, rectify: true);
+
+    private Tensor Normalize(Tensor x, bool rectify)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        if (!is_grad_enabled() && ChannelsLastGroupNorm.Supports(x, Channels))
+            return ChannelsLastGroupNorm.Normalize(x, Groups, weight, bias, Eps, rectify);
+        var y = nn.functional.group_norm(x, Groups, InDtypeOf(weight, x), InDtypeOf(bias, x), Eps);
+        return rectify ? y.relu_() : y;
+    }
+
+    private static Tensor InDtypeOf(Tensor parameter, Tensor x) => parameter.dtype == x.dtype ? parameter : parameter.to(x.dtype);
 }
