@@ -151,46 +151,102 @@ public sealed class ConvolutionLayer : nn.Module<Tensor, Tensor>
 
     // oneDNN's channels-last 3-D kernels compute every channel count correctly, forward and backward, and skip the reorders
     // to and from its blocked layout, which cost more than the arithmetic at 8–16 channels (fp32 training step 5.6 s → 3.2 s,
-    // inference 0.45 s → 0.25 s per 96³ window, SegResnet init 8). In bf16 the layers around the convolutions (group norm,
-    // trilinear upsampling) are slower channels-last than the reorders saved (AMP step 1.85 s → 3.6 s), so bf16 keeps the
-    // checked path. A transposed layer over a single input or output channel has no unambiguous channels-last kernel.
+    // inference 0.45 s → 0.25 s per 96³ window, SegResnet init 8). bf16 inference runs channels-last too, with the layers
+    // around the convolutions on their channels-last paths (GroupNormLayer, DoublingUpsample). bf16 training keeps the checked
+    // path: libtorch's channels-last group-norm and upsampling gradients are slower than the reorders saved (AMP step 1.85 s →
+    // 3.6 s). A transposed layer over a single input or output channel has no unambiguous channels-last kernel.
     private bool RunsChannelsLast(Tensor x) =>
-        _spatialDims == 3 && x.device_type == DeviceType.CPU && x.dtype == ScalarType.Float32 &&
+        _spatialDims == 3 && x.device_type == DeviceType.CPU &&
+        (x.dtype == ScalarType.Float32 || (x.dtype == ScalarType.BFloat16 && !is_grad_enabled())) &&
         !(_transposed && (InChannels == 1 || OutChannels == 1));
 
     private Tensor ConvolveChannelsLast(Tensor x)
     {
         using var scope = NewDisposeScope();
-        if (_isPointwise)
-        {
-            // oneDNN's channels-last 1×1 kernel crashes the process for wide layers (512→1024 channels at 8×8×4); a 1×1
-            // convolution is a matrix product over the channels, which on a channels-last tensor needs no copy.
-            var rows = x.permute(0, 2, 3, 4, 1);
-            return nn.functional.linear(rows, weight.flatten(1), bias).permute(0, 4, 1, 2, 3).MoveToOuterDisposeScope();
-        }
+        if (_isPointwise) return ConvolvePointwise(x).MoveToOuterDisposeScope();
+        if (ConvolvesVoxelPairs(x)) return ConvolveVoxelPairs(x).MoveToOuterDisposeScope();
         Tensor kernel = weight;
         // With one channel both layouts look alike and libtorch picks the blocked one; a companion channel tells them apart.
         if (InChannels == 1) (x, kernel) = WithZeroCompanionChannel(x, kernel);
         // A channels-last kernel is enough: libtorch then runs the whole convolution, and returns its output, channels-last.
-        kernel = ToChannelsLast(kernel);
-        if (TakesLibtorchsNativeKernel(x))
-        {
-            // libtorch sends a single fp32 sample with few rows to its own im2col kernel, 5–10× slower than oneDNN's here
-            // (32 channels at 24³: 20 ms against 4 ms for two samples); a second view of the sample makes it take oneDNN.
-            return Convolve(x.expand(2, -1, -1, -1, -1), kernel, bias).narrow(0, 0, 1).MoveToOuterDisposeScope();
-        }
-        return Convolve(x, kernel, bias).MoveToOuterDisposeScope();
+        return ConvolveAvoidingNativeKernel(x, ChannelsLast.Copy(kernel), bias, (input, k, b) => Convolve(input, k, b)).MoveToOuterDisposeScope();
     }
 
-    // Mirrors libtorch's choice for CPU fp32 convolutions: batch 1, N·C·D·H ≤ 20480 and not both last kernel sizes above 3.
-    private bool TakesLibtorchsNativeKernel(Tensor x) =>
-        !_transposed && x.shape[0] == 1 && x.shape[1] * x.shape[2] * x.shape[3] <= 20480 && !(Kernel[^1] > 3 && Kernel[^2] > 3);
+    // libtorch sends a single fp32 sample with few rows to its own im2col kernel, 5–10× slower than oneDNN's here (32 channels
+    // at 24³: 20 ms against 4 ms for two samples); a second view of the sample makes it take oneDNN.
+    private Tensor ConvolveAvoidingNativeKernel(Tensor x, Tensor kernel, Tensor? kernelBias, Func<Tensor, Tensor, Tensor?, Tensor> convolve) =>
+        TakesLibtorchsNativeKernel(x, kernel)
+            ? convolve(x.expand(2, -1, -1, -1, -1), kernel, kernelBias).narrow(0, 0, 1)
+            : convolve(x, kernel, kernelBias);
+
+    // A single-channel input viewed as pairs of neighbouring voxels along W is a two-channel channels-last tensor, with no
+    // copy; convolving the pairs into pairs of output voxels gives 2·out channels, which view back as the output. oneDNN
+    // fills its 16 output lanes instead of padding 8 channels to 16 and needs no zero companion channel (1→8 channels,
+    // 4×96³: half the multiply-adds). Only for inference: training keeps the checked path.
+    private bool ConvolvesVoxelPairs(Tensor x) =>
+        InChannels == 1 && !_transposed && !is_grad_enabled() && x.shape[4] % 2 == 0 && Kernel[2] == 2 * _padding[2] + 1 &&
+        _stride.All(s => s == 1) && _dilation.All(d => d == 1);
+
+    private Tensor ConvolveVoxelPairs(Tensor x)
+    {
+        long batch = x.shape[0], depth = x.shape[2], height = x.shape[3], width = x.shape[4];
+        var pairs = x.reshape(batch, depth, height, width / 2, 2).permute(0, 4, 1, 2, 3);
+        var pairKernel = ChannelsLast.Copy(PairKernel(weight));
+        long[] pairPadding = [_padding[0], _padding[1], 1];
+        var y = ConvolveAvoidingNativeKernel(pairs, pairKernel, bias?.repeat(2),
+            (input, k, b) => nn.functional.conv3d(input, k, b, _stride, pairPadding, _dilation));
+        long[] storedShape = [batch, depth, height, width, OutChannels];
+        return y.permute(0, 2, 3, 4, 1).reshape(storedShape).permute(0, 4, 1, 2, 3);
+    }
+
+    // Output voxel 2j + p reads input 2j + p + k − pad = 2(j + t) + q: kernel tap k of the original becomes tap t + 1 of the
+    // pair kernel, from input parity q to output parity p. With k = 2·pad + 1 taps, t runs over −1, 0, 1.
+    private Tensor PairKernel(Tensor kernel)
+    {
+        var taps = Kernel[2];
+        var pad = _padding[2];
+        var pairKernel = zeros([2, OutChannels, 2, 1, Kernel[0], Kernel[1], 3], dtype: kernel.dtype, device: kernel.device);
+        for (var p = 0; p < 2; p++)
+            for (var q = 0; q < 2; q++)
+                for (var t = -1; t <= 1; t++)
+                {
+                    var tap = 2 * t + q - p + pad;
+                    if (tap < 0 || tap >= taps) continue;
+                    pairKernel.select(0, p).select(1, q).select(-1, t + 1).copy_(kernel.select(-1, tap));
+                }
+        return pairKernel.view(2 * OutChannels, 2, Kernel[0], Kernel[1], 3);
+    }
+
+    // oneDNN's channels-last 1×1 kernel crashes the process for wide layers (512→1024 channels at 8×8×4); a 1×1 convolution
+    // is a matrix product over the channels, which on a channels-last tensor needs no copy. With few channels the product is
+    // too narrow to vectorise (8→2 channels, 4×96³: 18 ms), so k voxels share a row and the kernel becomes k copies on a
+    // block diagonal (3.4 ms in bf16, 10 ms in fp32): k times the multiply-adds, each on zeros but one.
+    private Tensor ConvolvePointwise(Tensor x)
+    {
+        var matrix = weight.flatten(1);
+        var voxels = x.shape[0] * x.shape[2] * x.shape[3] * x.shape[4];
+        var voxelsPerRow = 1L;
+        while (voxelsPerRow * 2 * Math.Max(InChannels, OutChannels) <= PackedRowWidth && voxels % (voxelsPerRow * 2) == 0) voxelsPerRow *= 2;
+        var rows = x.permute(0, 2, 3, 4, 1);
+        if (voxelsPerRow == 1) return nn.functional.linear(rows, matrix, bias).permute(0, 4, 1, 2, 3);
+        var blockDiagonal = kron(eye(voxelsPerRow, dtype: matrix.dtype, device: matrix.device), matrix);
+        var packedBias = bias?.repeat(voxelsPerRow);
+        long[] outputShape = [x.shape[0], x.shape[2], x.shape[3], x.shape[4], OutChannels];
+        return nn.functional.linear(rows.reshape(-1, voxelsPerRow * InChannels), blockDiagonal, packedBias)
+            .view(outputShape).permute(0, 4, 1, 2, 3);
+    }
+
+    private const long PackedRowWidth = 64;
+
+    // Mirrors libtorch's choice for CPU fp32 convolutions (bf16 always takes oneDNN): batch 1, N·C·D·H ≤ 20480 and not both
+    // last kernel sizes above 3.
+    private bool TakesLibtorchsNativeKernel(Tensor x, Tensor kernel) =>
+        !_transposed && x.dtype == ScalarType.Float32 && x.shape[0] == 1 && x.shape[1] * x.shape[2] * x.shape[3] <= 20480 &&
+        !(kernel.shape[^1] > 3 && kernel.shape[^2] > 3);
 
     // A zero input channel with zero weights leaves the convolution unchanged.
     private static (Tensor Input, Tensor Kernel) WithZeroCompanionChannel(Tensor x, Tensor kernel) =>
         (cat([x, zeros_like(x)], 1), cat([kernel, zeros_like(kernel)], 1));
-
-    private static Tensor ToChannelsLast(Tensor t) => t.permute(0, 2, 3, 4, 1).contiguous().permute(0, 4, 1, 2, 3);
 
     // oneDNN's bf16 kernels (kernel > 1, or transposed) mis-handle output channel counts that are not a multiple of 16, and
     // so does its fp32 input-gradient kernel (its weight-gradient kernel does not): the padding is needed in bf16 always and

@@ -165,4 +165,71 @@ public sealed class ConvolutionLayerTests
         Assert.That(Float64Reference.RelativeError(x.grad!, x64.grad!), Is.LessThan(1e-5));
         Assert.That(Float64Reference.RelativeError(layer.Weight.grad!, w64.grad!), Is.LessThan(1e-4));
     }
+
+    [TestCase(24, 8, 3, 1)]
+    [TestCase(8, 8, 3, 1)]
+    [TestCase(16, 40, 3, 2)]
+    [TestCase(1, 8, 3, 1)]
+    [TestCase(1, 8, 5, 1)]
+    public void Bf16InferenceRunsChannelsLastAndMatchesFloat64(int inChannels, int outChannels, int kernel, int stride)
+    {
+        // Counts the blocked bf16 kernels get wrong (24 in, 8 and 40 out), and the single channel read as voxel pairs.
+        manual_seed(21);
+        using var layer = ConvolutionLayer.Conv3d(inChannels, outChannels, kernel, stride: stride, padding: kernel / 2);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var x = randn(new long[] { 2, inChannels, 16, 12, 10 });
+        var (expected, _) = Float64Reference.Conv3d(layer, x.to(ScalarType.Float64), padding: [kernel / 2, kernel / 2, kernel / 2], strides: [stride, stride, stride]);
+        layer.to(ScalarType.BFloat16);
+
+        var y = layer.call(x.to(ScalarType.BFloat16));
+
+        Assert.That(ChannelsLast.Holds(y), Is.True);
+        Assert.That(Float64Reference.RelativeError(y, expected), Is.LessThan(0.02));
+    }
+
+    [TestCase(3, 10)]
+    [TestCase(5, 10)]
+    [TestCase(3, 9)]
+    public void ASingleChannelInputReadAsVoxelPairsMatchesFloat64(int kernel, int width)
+    {
+        // An odd width cannot be paired and takes the zero-companion path.
+        manual_seed(22);
+        using var layer = ConvolutionLayer.Conv3d(1, 8, kernel, padding: kernel / 2);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        foreach (var batch in new long[] { 1, 3 })
+        {
+            var x = randn(new long[] { batch, 1, 7, 6, width });
+            var (expected, _) = Float64Reference.Conv3d(layer, x.to(ScalarType.Float64), padding: [kernel / 2, kernel / 2, kernel / 2]);
+
+            var y = layer.call(x);
+
+            Assert.That(y.shape, Is.EqualTo(expected.shape));
+            Assert.That(ChannelsLast.Holds(y), Is.True);
+            Assert.That(Float64Reference.RelativeError(y, expected), Is.LessThan(1e-5));
+        }
+    }
+
+    [TestCase(8, 2)]
+    [TestCase(16, 8)]
+    [TestCase(3, 5)]
+    public void PointwiseLayersPackingVoxelsIntoRowsMatchFloat64WithGradients(int inChannels, int outChannels)
+    {
+        manual_seed(23);
+        using var layer = ConvolutionLayer.Conv3d(inChannels, outChannels, 1);
+        using var scope = NewDisposeScope();
+        var x = ChannelsLast.Copy(randn(new long[] { 2, inChannels, 6, 4, 4 })).requires_grad_(true);
+        var upstream = randn(new long[] { 2, outChannels, 6, 4, 4 });
+        var x64 = x.detach().to(ScalarType.Float64).requires_grad_(true);
+        var (expected, w64) = Float64Reference.Conv3d(layer, x64);
+        expected.backward([upstream.to(ScalarType.Float64)]);
+
+        var y = layer.call(x);
+        y.backward([upstream]);
+
+        Assert.That(Float64Reference.RelativeError(y, expected), Is.LessThan(1e-5));
+        Assert.That(Float64Reference.RelativeError(x.grad!, x64.grad!), Is.LessThan(1e-5));
+        Assert.That(Float64Reference.RelativeError(layer.Weight.grad!, w64.grad!), Is.LessThan(1e-5));
+    }
 }
