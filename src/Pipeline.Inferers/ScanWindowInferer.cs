@@ -174,8 +174,10 @@ public sealed class ScanWindowInferer : IInferer
             var predicted = network.call(windowBatch);
             CheckWindowOutput(predicted, count, roi);
             if (ForegroundOnly) predicted = predicted.narrow(1, 1, 1);
-            // Not in place: the network may return (a view of) its input.
-            var weighted = (predicted.to(ScalarType.Float32) * weights).to(stitchDevice);
+            // On the stitch device the weighting and the sum are one pass (bf16 predictions are widened as they are read);
+            // elsewhere the weighted windows move there first. Not in place: the network may return (a view of) its input.
+            var weightsHere = predicted.device == stitchDevice;
+            var weighted = weightsHere ? predicted : (predicted.to(ScalarType.Float32) * weights).to(stitchDevice);
             lock (stitchLock)
             {
                 // Allocated once the output channels are known; it belongs to the per-call scope, not to this window batch's.
@@ -183,8 +185,9 @@ public sealed class ScanWindowInferer : IInferer
                 for (var i = 0; i < count; i++)
                 {
                     var g = first + i;
-                    stitched.index([TensorIndex.Slice(g / windows.Count, g / windows.Count + 1), .. WindowIndex(windows[(int)(g % windows.Count)], roi, leading: 1)])
-                        .add_(weighted.narrow(0, i, 1));
+                    var target = stitched.index([TensorIndex.Slice(g / windows.Count, g / windows.Count + 1), .. WindowIndex(windows[(int)(g % windows.Count)], roi, leading: 1)]);
+                    if (weightsHere) target.addcmul_(weighted.narrow(0, i, 1), weights, 1);
+                    else target.add_(weighted.narrow(0, i, 1));
                 }
                 windowsDone += count;
                 if (_progress is not null && (int)(10 * windowsDone / total) > tenthsShown)

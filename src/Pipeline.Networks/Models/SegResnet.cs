@@ -30,6 +30,9 @@ public sealed class SegResnet : nn.Module<Tensor, Tensor>, IFixedShapeNetwork, I
     private readonly ModuleList<nn.Module<Tensor, Tensor>> _upLayers;
     private readonly ModuleList<nn.Module<Tensor, Tensor>> _upSamples;
     private readonly nn.Module<Tensor, Tensor> _convFinal;
+    private readonly nn.Module<Tensor, Tensor> _finalNorm;
+    private readonly nn.Module<Tensor, Tensor> _finalAct;
+    private readonly nn.Module<Tensor, Tensor> _finalConv;
     private readonly string _finalActivation;
 
     /// <summary>Builds the network; every arg is validated and reported as a <see cref="ConfigArgException"/>.</summary>
@@ -91,11 +94,14 @@ public sealed class SegResnet : nn.Module<Tensor, Tensor>, IFixedShapeNetwork, I
             _upLayers.append(layer);
             var sample = nn.Sequential();
             sample.append(ConvOnly(c, c / 2, kernel: 1, stride: 1, bias: false));
-            sample.append(upsampleMode == "deconv" ? Deconv(c / 2) : nn.Upsample(scale_factor: [2.0, 2.0, 2.0], mode: UpsampleMode.Trilinear, align_corners: false));
+            sample.append(upsampleMode == "deconv" ? Deconv(c / 2) : new DoublingUpsample());
             _upSamples.append(sample);
         }
 
-        _convFinal = nn.Sequential(("0", norm(initFilters)), ("1", nn.ReLU(inplace: true)), ("2", ConvOnly(initFilters, numClasses, kernel: 1, stride: 1, bias: true)));
+        _finalNorm = norm(initFilters);
+        _finalAct = nn.ReLU(inplace: true);
+        _finalConv = ConvOnly(initFilters, numClasses, kernel: 1, stride: 1, bias: true);
+        _convFinal = nn.Sequential(("0", _finalNorm), ("1", _finalAct), ("2", _finalConv));
 
         // Registered by hand (not RegisterComponents) so the state-dict names are MONAI's, not the C# field names.
         register_module("convInit", _convInit);
@@ -166,10 +172,11 @@ public sealed class SegResnet : nn.Module<Tensor, Tensor>, IFixedShapeNetwork, I
         // Decoder step i adds the encoder output one level shallower than its input: skips[^(i + 2)].
         for (var i = 0; i < _upSamples.Count; i++)
             h = _upLayers[i].call(_upSamples[i].call(h).add_(skips[skips.Count - 2 - i]));
-        h = _convFinal.call(h);
+        // conv_final is norm → ReLU → 1×1 conv; a group norm applies the ReLU as it writes.
+        h = _finalConv.call(_finalNorm is GroupNormLayer groupNorm ? groupNorm.NormalizeAndRectify(h) : _finalAct.call(_finalNorm.call(h)));
         var output = _finalActivation switch
         {
-            "softmax" => h.softmax(1),
+            "softmax" => ChannelsLast.Holds(h) ? ChannelsLast.Softmax(h) : h.softmax(1),
             "sigmoid" => h.sigmoid(),
             _ => h,
         };

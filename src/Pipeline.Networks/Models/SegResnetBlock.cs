@@ -1,3 +1,4 @@
+using Pipeline.Networks.Layers;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -34,8 +35,12 @@ public sealed class SegResnetBlock : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var y = _conv1.call(_act.call(_norm1.call(x)));
-        y = _conv2.call(_act.call(_norm2.call(y)));
+        var y = _conv1.call(NormalizeAndActivate(_norm1, x));
+        y = _conv2.call(NormalizeAndActivate(_norm2, y));
         return y.add_(x).MoveToOuterDisposeScope();
     }
+
+    // The activation is an in-place ReLU, which a group norm can apply as it writes its output.
+    private Tensor NormalizeAndActivate(nn.Module<Tensor, Tensor> norm, Tensor x) =>
+        norm is GroupNormLayer groupNorm ? groupNorm.NormalizeAndRectify(x) : _act.call(norm.call(x));
 }
