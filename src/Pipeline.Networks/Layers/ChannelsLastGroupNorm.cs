@@ -8,9 +8,10 @@ namespace Pipeline.Networks.Layers;
 /// <remarks>
 /// libtorch has no fused kernel for this. Its bf16 channels-last group norm walks the channels innermost (8 channels at
 /// 96³: 25–45 ms), and composing the layer from tensor ops costs five bf16 passes, each converting every element to float and
-/// back. Here eight lanes hold consecutive values of the [B, spatial…, C] storage, so with C dividing 8 (or a multiple of 8)
-/// each lane always sees the same channel. Sums are taken around each channel's first value in float over short runs and
-/// then added in double, so the variance is not lost to cancellation; the output is computed in float and rounded once.
+/// back. Here a block of four eight-float vectors holds 32 consecutive values of the [B, spatial…, C] storage, so with C
+/// dividing 32 each position of the block always sees the same channel. Sums are taken around each channel's first value,
+/// in float over short runs and then in double, so the variance is not lost to cancellation; the output is computed in
+/// float and rounded once.
 /// </remarks>
 internal static class ChannelsLastGroupNorm
 {
