@@ -12,7 +12,7 @@ namespace Pipeline.Networks.Layers;
 /// </remarks>
 internal static class ChannelsLastDoubling
 {
-    private const int Lanes = 8;
+    private const int Lanes = StoredVectors.Lanes;
     private const float Near = 0.75f;
     private const float Far = 0.25f;
 
@@ -24,20 +24,15 @@ internal static class ChannelsLastDoubling
     /// <summary>Doubles D, H and W of <paramref name="x"/>; the result is channels-last.</summary>
     public static Tensor Double(Tensor x)
     {
+        using var scope = NewDisposeScope();
         long batch = x.shape[0], channels = x.shape[1], depth = x.shape[2], height = x.shape[3], width = x.shape[4];
         long[] storedShape = [batch, 2 * depth, 2 * height, 2 * width, channels];
         var output = empty(storedShape, x.dtype).permute(ChannelsLast.FromLast(5));
         var source = StoredVectors.AddressOf(x);
         var target = StoredVectors.AddressOf(output);
         var geometry = new Geometry(depth, height, width, channels, x.dtype == ScalarType.BFloat16);
-        var rows = batch * 2 * depth * 2 * height;
-        var threads = Math.Max(1, get_num_threads());
-        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, part =>
-        {
-            var (first, last) = StoredVectors.PartOf(rows, threads, part);
-            DoubleRows(source, target, geometry, first, last);
-        });
-        return output;
+        StoredVectors.ForEachPart(batch * 2 * depth * 2 * height, (first, last) => DoubleRows(source, target, geometry, first, last));
+        return output.MoveToOuterDisposeScope();
     }
 
     private readonly record struct Geometry(long Depth, long Height, long Width, long Channels, bool IsBf16);
@@ -50,6 +45,10 @@ internal static class ChannelsLastDoubling
         var blended = new Vector256<float>[rowValues / Lanes];
         var near = Vector256.Create(Near);
         var far = Vector256.Create(Far);
+        // Neighbours() puts the nearer input first: weights ¾·¾, ¾·¼, ¼·¾, ¼·¼.
+        var w00 = Vector256.Create(Near * Near);
+        var w01 = Vector256.Create(Near * Far);
+        var w11 = Vector256.Create(Far * Far);
         for (var row = first; row < last; row++)
         {
             var outH = row % (2 * g.Height);
@@ -59,10 +58,6 @@ internal static class ChannelsLastDoubling
             var (h0, h1) = Neighbours(outH, g.Height);
             long RowStart(long d, long h) => ((sample * g.Depth + d) * g.Height + h) * rowValues;
             var (r00, r01, r10, r11) = (RowStart(d0, h0), RowStart(d0, h1), RowStart(d1, h0), RowStart(d1, h1));
-            // Neighbours() puts the nearer input first: weights ¾·¾, ¾·¼, ¼·¾, ¼·¼.
-            var w00 = Vector256.Create(Near * Near);
-            var w01 = Vector256.Create(Near * Far);
-            var w11 = Vector256.Create(Far * Far);
             for (var v = 0; v < blended.Length; v++)
             {
                 var offset = v * Lanes;

@@ -15,7 +15,7 @@ namespace Pipeline.Networks.Layers;
 /// </remarks>
 internal static class ChannelsLastGroupNorm
 {
-    private const int Lanes = 8;
+    private const int Lanes = StoredVectors.Lanes;
     // Four vectors: a whole number of voxels for every supported channel count.
     private const int Block = 4 * Lanes;
     // Blocks summed in float before the run is added in double: short enough that the float sums keep ~1e-6 precision.
@@ -29,6 +29,7 @@ internal static class ChannelsLastGroupNorm
     /// <summary>Normalises each of <paramref name="groups"/> channel groups of every sample to zero mean and unit variance, applies the per-channel affine map, and clamps at 0 when <paramref name="rectify"/>.</summary>
     public static Tensor Normalize(Tensor x, long groups, Tensor weight, Tensor bias, double eps, bool rectify)
     {
+        using var scope = NewDisposeScope();
         var channels = x.shape[1];
         var samples = x.shape[0];
         var perSample = x.numel() / samples;
@@ -39,13 +40,12 @@ internal static class ChannelsLastGroupNorm
         var source = StoredVectors.AddressOf(x);
         var target = StoredVectors.AddressOf(output);
         var isBf16 = x.dtype == ScalarType.BFloat16;
-        var threads = Math.Max(1, get_num_threads());
         for (long n = 0; n < samples; n++)
         {
             var offset = n * perSample;
             var shift = new float[Block];
             for (var i = 0; i < Block; i++) shift[i] = StoredVectors.Read(source, offset + i % channels, isBf16);
-            var (sums, squares) = SumAroundShift(source, offset, perSample, shift, isBf16, threads);
+            var (sums, squares) = SumAroundShift(source, offset, perSample, shift, isBf16);
             var (scale, offsetTerm) = AffineOf(sums, squares, shift, channels, groups, perSample / channels, gamma, beta, eps);
             var scaleTiled = new float[Block];
             var offsetTiled = new float[Block];
@@ -54,21 +54,20 @@ internal static class ChannelsLastGroupNorm
                 scaleTiled[i] = (float)scale[i % channels];
                 offsetTiled[i] = (float)offsetTerm[i % channels];
             }
-            Apply(source, target, offset, perSample, scaleTiled, offsetTiled, rectify, isBf16, threads);
+            StoredVectors.ForEachPart(perSample / Block,
+                (first, last) => ApplyBlocks(source, target, offset, first, last, scaleTiled, offsetTiled, rectify, isBf16));
         }
-        return output;
+        return output.MoveToOuterDisposeScope();
     }
 
     // Per position within a block: Σ(x − shift) and Σ(x − shift)², over the whole sample.
-    private static (double[] Sums, double[] Squares) SumAroundShift(IntPtr source, long offset, long count, float[] shift,
-        bool isBf16, int threads)
+    private static (double[] Sums, double[] Squares) SumAroundShift(IntPtr source, long offset, long count, float[] shift, bool isBf16)
     {
         var sums = new double[Block];
         var squares = new double[Block];
         var gate = new object();
-        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, part =>
+        StoredVectors.ForEachPart(count / Block, (first, last) =>
         {
-            var (first, last) = StoredVectors.PartOf(count / Block, threads, part);
             var (localSums, localSquares) = SumBlocks(source, offset, first, last, shift, isBf16);
             lock (gate)
             {
@@ -169,14 +168,6 @@ internal static class ChannelsLastGroupNorm
         return (scale, offset);
     }
 
-    private static void Apply(IntPtr source, IntPtr target, long offset, long count, float[] scale, float[] offsetTerm,
-        bool rectify, bool isBf16, int threads) =>
-        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, part =>
-        {
-            var (first, last) = StoredVectors.PartOf(count / Block, threads, part);
-            ApplyBlocks(source, target, offset, first, last, scale, offsetTerm, rectify, isBf16);
-        });
-
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ApplyBlocks(IntPtr source, IntPtr target, long offset, long first, long last, float[] scale, float[] offsetTerm,
         bool rectify, bool isBf16)
@@ -193,5 +184,4 @@ internal static class ChannelsLastGroupNorm
             StoredVectors.Store(target, position + 24, Vector256.Max(Vector256.FusedMultiplyAdd(StoredVectors.Load(source, position + 24, isBf16), a3, c3), floor), isBf16);
         }
     }
-
 }

@@ -169,7 +169,7 @@ public sealed class ConvolutionLayer : nn.Module<Tensor, Tensor>
         // With one channel both layouts look alike and libtorch picks the blocked one; a companion channel tells them apart.
         if (InChannels == 1) (x, kernel) = WithZeroCompanionChannel(x, kernel);
         // A channels-last kernel is enough: libtorch then runs the whole convolution, and returns its output, channels-last.
-        return ConvolveAvoidingNativeKernel(x, ChannelsLast.Copy(kernel), bias, (input, k, b) => Convolve(input, k, b)).MoveToOuterDisposeScope();
+        return ConvolveAvoidingNativeKernel(x, ChannelsLast.Copy(kernel), bias, Convolve).MoveToOuterDisposeScope();
     }
 
     // libtorch sends a single fp32 sample with few rows to its own im2col kernel, 5–10× slower than oneDNN's here (32 channels

@@ -8,6 +8,9 @@ namespace Pipeline.Networks.Layers;
 /// <summary>Eight-float vector access to the storage of channels-last CPU tensors in bf16 or fp32, for the layers' fused kernels.</summary>
 internal static class StoredVectors
 {
+    /// <summary>Floats per vector.</summary>
+    public const int Lanes = 8;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static unsafe Vector256<float> Load(IntPtr storage, long index, bool isBf16)
     {
@@ -33,13 +36,8 @@ internal static class StoredVectors
         Vector256.Narrow(upper, upper).GetLower().Store((ushort*)storage + index);
     }
 
-    public static float Read(IntPtr storage, long index, bool isBf16)
-    {
-        unsafe
-        {
-            return isBf16 ? BitConverter.UInt32BitsToSingle((uint)((ushort*)storage)[index] << 16) : ((float*)storage)[index];
-        }
-    }
+    public static unsafe float Read(IntPtr storage, long index, bool isBf16) =>
+        isBf16 ? BitConverter.UInt32BitsToSingle((uint)((ushort*)storage)[index] << 16) : ((float*)storage)[index];
 
     public static unsafe IntPtr AddressOf(Tensor x)
     {
@@ -48,6 +46,11 @@ internal static class StoredVectors
         return (IntPtr)Unsafe.AsPointer(ref MemoryMarshal.GetReference(first.bytes));
     }
 
-    /// <summary>The range [First, Last) of <paramref name="total"/> items that part <paramref name="part"/> of <paramref name="parts"/> takes.</summary>
-    public static (long First, long Last) PartOf(long total, int parts, int part) => (total * part / parts, total * (part + 1) / parts);
+    /// <summary>Runs <paramref name="work"/> on [first, last) ranges that split <paramref name="items"/> items among torch's threads.</summary>
+    public static void ForEachPart(long items, Action<long, long> work)
+    {
+        var parts = Math.Max(1, get_num_threads());
+        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts },
+            part => work(items * part / parts, items * (part + 1) / parts));
+    }
 }

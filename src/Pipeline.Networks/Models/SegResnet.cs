@@ -172,8 +172,8 @@ public sealed class SegResnet : nn.Module<Tensor, Tensor>, IFixedShapeNetwork, I
         // Decoder step i adds the encoder output one level shallower than its input: skips[^(i + 2)].
         for (var i = 0; i < _upSamples.Count; i++)
             h = _upLayers[i].call(_upSamples[i].call(h).add_(skips[skips.Count - 2 - i]));
-        // conv_final is norm → ReLU → 1×1 conv; a group norm applies the ReLU as it writes.
-        h = _finalConv.call(_finalNorm is GroupNormLayer groupNorm ? groupNorm.NormalizeAndRectify(h) : _finalAct.call(_finalNorm.call(h)));
+        // conv_final is norm → ReLU → 1×1 conv.
+        h = _finalConv.call(SegResnetBlock.NormalizeAndActivate(_finalNorm, _finalAct, h));
         var output = _finalActivation switch
         {
             "softmax" => ChannelsLast.Holds(h) ? ChannelsLast.Softmax(h) : h.softmax(1),

@@ -40,7 +40,9 @@ public sealed class SegResnetBlock : nn.Module<Tensor, Tensor>
         return y.add_(x).MoveToOuterDisposeScope();
     }
 
-    // The activation is an in-place ReLU, which a group norm can apply as it writes its output.
-    private Tensor NormalizeAndActivate(nn.Module<Tensor, Tensor> norm, Tensor x) =>
-        norm is GroupNormLayer groupNorm ? groupNorm.NormalizeAndRectify(x) : _act.call(norm.call(x));
+    private Tensor NormalizeAndActivate(nn.Module<Tensor, Tensor> norm, Tensor x) => NormalizeAndActivate(norm, _act, x);
+
+    /// <summary>norm → ReLU; the activation is an in-place ReLU, which a group norm applies as it writes its output.</summary>
+    internal static Tensor NormalizeAndActivate(nn.Module<Tensor, Tensor> norm, nn.Module<Tensor, Tensor> relu, Tensor x) =>
+        norm is GroupNormLayer groupNorm ? groupNorm.NormalizeAndRectify(x) : relu.call(norm.call(x));
 }
