@@ -15,4 +15,10 @@ public interface IImagePipeline
     /// </remarks>
     IEnumerable<SampleBatch> Epoch(TransformChain chain, IReadOnlyList<IBatchTransform> batchTransforms, int epoch, long seed,
         CancellationToken cancellation = default);
+
+    /// <summary>
+    /// This pipeline as validation reads it: whole images, one per batch, in data-list order, whatever its crop size says —
+    /// Clara's validation pipelines declare the training crop, yet pass whole images to the inferer.
+    /// </summary>
+    IImagePipeline ForValidation() => this;
 }

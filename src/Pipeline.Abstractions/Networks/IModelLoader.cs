@@ -7,4 +7,7 @@ public interface IModelLoader
 {
     /// <summary>Builds the network, loads its weights and puts it in eval mode; the caller disposes it.</summary>
     nn.Module<Tensor, Tensor> Load();
+
+    /// <summary>The file <see cref="Load"/> reads and the config arg that names it, so a check can open its description before a run; null when the loader reads no single file.</summary>
+    (string File, string Arg)? Source => null;
 }

@@ -15,4 +15,7 @@ public interface ITrainingHandler
 
     /// <summary>After the last epoch (not after a failure).</summary>
     void RunCompleted(TrainingRunInfo run, EpochRecord? last) { }
+
+    /// <summary>When the run stops on a failure, with the message the user sees; what the handler has recorded so far must stay readable.</summary>
+    void RunFailed(string message) { }
 }

@@ -14,7 +14,10 @@ public sealed class NetworkFactory(ComponentFactory components)
         ArgumentNullException.ThrowIfNull(spec);
         var problems = new ConfigProblems();
         var created = components.Create(
-            new ComponentSpec { Kind = ComponentKind.Model, Name = spec.Name, Args = spec.Args, File = file, JsonPath = jsonPath }, problems);
+            // A plugin network is stored under its full type name, which resolves as a path.
+            spec.Name.Contains('.', StringComparison.Ordinal)
+                ? new ComponentSpec { Kind = ComponentKind.Model, Path = spec.Name, Args = spec.Args, File = file, JsonPath = jsonPath }
+                : new ComponentSpec { Kind = ComponentKind.Model, Name = spec.Name, Args = spec.Args, File = file, JsonPath = jsonPath }, problems);
         problems.ThrowIfErrors();
         if (created is not nn.Module<Tensor, Tensor> module || created is not INetwork)
         {

@@ -4,6 +4,8 @@ using Pipeline.Configuration;
 using Pipeline.Configuration.Binding;
 using Pipeline.Configuration.Documents;
 using Pipeline.Configuration.Plugins;
+using Pipeline.Workflows.Evaluation;
+using Pipeline.Workflows.Training;
 using Pipeline.Configuration.Registry;
 using Pipeline.Runner.Console;
 
@@ -49,11 +51,10 @@ public static class CheckCommand
         if (configs.Count == 0)
             problems.Error(mmar, "", $"no config found: expected {string.Join(" or ", DefaultConfigs)}, or name one with -c");
 
-        var plugins = PluginCatalog.LoadForMmar(mmar, pluginDirs, problems);
         var componentCount = 0;
         foreach (var file in configs)
             componentCount += CheckConfig(new MmarLoadOptions { MmarRoot = mmar, ConfigFile = file, EnvironmentFile = environment, Set = set },
-                plugins, problems, output);
+                pluginDirs, problems, output);
 
         ProblemPrinter.Print(error, problems.Items);
         if (problems.HasErrors) return ExitCodes.ConfigError;
@@ -63,69 +64,34 @@ public static class CheckCommand
         return ExitCodes.Success;
     }
 
-    private static int CheckConfig(MmarLoadOptions options, IReadOnlyList<System.Reflection.Assembly> plugins, ConfigProblems problems, TextWriter output)
+    private static int CheckConfig(MmarLoadOptions options, IReadOnlyList<string> pluginDirs, ConfigProblems problems, TextWriter output)
     {
         var loaded = MmarLoader.Read(options);
         problems.AddRange(loaded.Problems.Items);
         if (loaded.Config is not { } config) return 0;
 
-        using var services = PipelineServices.Build(BuiltInComponents.Assemblies, plugins, s => s.AddSingleton(config.Paths));
-        var factory = services.GetRequiredService<ComponentFactory>();
         output.WriteLine($"{Path.GetRelativePath(config.MmarRoot, config.File)} ({config.Kind.ToString().ToLowerInvariant()} config)");
-        var constructed = 0;
-        var components = new Dictionary<string, object>(StringComparer.Ordinal);
         foreach (var section in config.Sections)
+            output.WriteLine($"  {section.JsonPath}: {string.Join(", ", section.Specs.Select(s => (s.Alias is null ? s.DisplayName : $"{s.DisplayName}#{s.Alias}") + (s.Disabled ? " (disabled)" : "")))}");
+        var constructed = config.Sections.Sum(s => s.Specs.Count(spec => !spec.Disabled));
+
+        // The same workflow the run builds, and the same checks the run makes before it starts.
+        var errorsBefore = problems.ErrorCount;
+        using var services = MmarServices.Create(config.MmarRoot, pluginDirs, config.Paths, problems);
+        if (config.Kind == ConfigKind.Train)
         {
-            var names = new List<string>();
-            foreach (var spec in section.Specs)
-            {
-                if (spec.Disabled)
-                {
-                    names.Add($"{spec.DisplayName} (disabled)");
-                    continue;
-                }
-                var component = factory.Create(spec, problems);
-                if (component is null) continue;
-                constructed++;
-                components[spec.JsonPath] = component;
-                names.Add(spec.Alias is null ? spec.DisplayName : $"{spec.DisplayName}#{spec.Alias}");
-            }
-            output.WriteLine($"  {section.JsonPath}: {string.Join(", ", names)}");
+            using var workflow = TrainingWorkflow.Build(config, services, problems);
+            workflow.Check(problems);
         }
-        var fieldsByList = CheckDatalists(config, problems, output);
-        FieldFlowCheck.Run(config, components, section => ChainStartFields(config, section, fieldsByList), problems);
-        InputContractCheck.Run(config, components, problems);
-        foreach (var component in components.Values) (component as IDisposable)?.Dispose();
-        return constructed;
-    }
-
-    // Training chains start from the items of their own list; evaluation chains from the DATA_LIST_KEY list.
-    private static IReadOnlySet<string>? ChainStartFields(MmarConfig config, string section, IReadOnlyDictionary<string, IReadOnlySet<string>> fieldsByList)
-    {
-        var key = config.Kind == ConfigKind.Train
-            ? section.StartsWith("validate", StringComparison.Ordinal) ? "validation" : "training"
-            : config.DataListKey;
-        return fieldsByList.GetValueOrDefault(key);
-    }
-
-
-    /// <summary>Loads each list the config uses; returns, per list, the fields every item has.</summary>
-    private static IReadOnlyDictionary<string, IReadOnlySet<string>> CheckDatalists(MmarConfig config, ConfigProblems problems, TextWriter output)
-    {
-        var fields = new Dictionary<string, IReadOnlySet<string>>();
-        if (config.Paths.DatasetJson is not { } datalist) return fields;
-        var dataRoot = config.Paths.DataRoot ?? config.MmarRoot;
-        var keys = config.Kind == ConfigKind.Train ? new[] { "training", "validation" } : [config.DataListKey];
-        var counts = new List<string>();
-        foreach (var key in keys)
+        else
         {
-            var items = Datalist.Load(datalist, dataRoot, key, problems);
-            counts.Add($"{key} {items.Count} item(s)");
-            if (items.Count > 0)
-                fields[key] = items.Select(i => i.Files.Keys.Concat(i.ValueFields).ToHashSet(StringComparer.Ordinal))
-                    .Aggregate((a, b) => { a.IntersectWith(b); return a; });
+            using var workflow = EvaluationWorkflow.Build(config, services, problems);
+            var items = config.Paths.DatasetJson is { } datalist
+                ? Datalist.Load(datalist, config.Paths.DataRoot ?? config.MmarRoot, config.DataListKey, problems)
+                : null;
+            var doValidation = config.Globals.GetBoolean("do_validation", true);
+            workflow.Check(problems, config.Paths.DatasetJson, items, doValidation);
         }
-        output.WriteLine($"  datalist {Path.GetRelativePath(config.MmarRoot, datalist)}: {string.Join(", ", counts)}");
-        return fields;
+        return problems.ErrorCount > errorsBefore ? 0 : constructed;
     }
 }

@@ -34,9 +34,7 @@ public static class EvaluationRun
             MmarRoot = request.Mmar, ConfigFile = request.Config ?? DefaultConfigFile, EnvironmentFile = request.Environment, Set = set, Kind = ConfigKind.Validation,
         });
         var problems = new ConfigProblems();
-        foreach (var missing in loaded.MissingRequiredSections())
-            problems.Error(loaded.File, missing.JsonPath, $"evaluation needs {missing.Meaning}");
-        var plugins = PluginCatalog.LoadForMmar(request.Mmar, request.Plugins, problems);
+        using var services = MmarServices.Create(request.Mmar, request.Plugins, loaded.Paths, problems);
         problems.ThrowIfErrors();
 
         ShardSpec? shard;
@@ -49,25 +47,20 @@ public static class EvaluationRun
             throw new ConfigException("", "--shard", e.Message);
         }
 
-        using var services = PipelineServices.Build(BuiltInComponents.Assemblies, plugins, s => s.AddSingleton(loaded.Paths));
-        var factory = services.GetRequiredService<ComponentFactory>();
-        var loader = factory.Create<IModelLoader>(loaded.Component("model_loader")!, problems);
-        var inferer = factory.Create<IInferer>(loaded.Component("inferer")!, problems);
-        var pre = new TransformChain(factory.CreateAll<ITransform>(loaded.Components("pre_transforms"), problems));
-        var post = new TransformChain(factory.CreateAll<ITransform>(loaded.Components("post_transforms"), problems));
-        var label = new TransformChain(factory.CreateAll<ITransform>(loaded.Components("label_transforms"), problems));
-        var metrics = factory.CreateAll<IMetric>(loaded.Components("val_metrics"), problems);
-        var writers = factory.CreateAll<IEvalWriter>(loaded.Components("writers"), problems);
+        using var workflow = EvaluationWorkflow.Build(loaded, services, problems);
         problems.ThrowIfErrors();
-
         var doValidation = !request.Inference && loaded.Globals.GetBoolean("do_validation", true);
         var outputInferResult = request.Inference || loaded.Globals.GetBoolean("output_infer_result", true);
         var outputDir = loaded.Paths.EvalOutputDir ?? Path.Combine(loaded.MmarRoot, "eval");
         var reportDir = shard is null ? outputDir : Path.Combine(outputDir, shard.FolderName);
+        var writers = workflow.Writers;
+        var metrics = workflow.Metrics;
         if (request.Inference && writers.Count == 0)
             throw new ConfigException(loaded.File, "writers", "inference writes its predictions through writers, and the config has none; add e.g. {\"name\": \"WriteNifti\", \"args\": {\"field\": \"model\", \"dtype\": \"uint8\"}}");
 
         var all = Inputs(request, loaded);
+        workflow.Check(problems, request.Input is null ? loaded.Paths.DatasetJson : null, all, doValidation);
+        problems.ThrowIfErrors();
         var items = shard is null ? all : all.Where((_, position) => shard.Includes(position)).ToList();
         var plan = OutputPlan.Create(items, outputInferResult ? writers : [], outputDir);
         if (plan.Problems.Count > 0)
@@ -76,21 +69,20 @@ public static class EvaluationRun
         var previous = PreviousOutcomes(reportDir);
         output.WriteLine(
             $"{(request.Inference ? "inferring" : "evaluating")} {items.Count} input(s){(shard is null ? "" : $" (shard {shard.Index} of {shard.Count}, {all.Count} in all)")} " +
-            $"with {loaded.Component("model_loader")!.DisplayName}; do_validation={doValidation.ToString().ToLowerInvariant()}, " +
+            $"with {workflow.LoaderName}; do_validation={doValidation.ToString().ToLowerInvariant()}, " +
             $"output_infer_result={outputInferResult.ToString().ToLowerInvariant()}; outputs in {outputDir}");
         var watch = Stopwatch.StartNew();
-        var network = loader!.Load();
+        var network = workflow.Loader!.Load();
         IReadOnlyList<ItemOutcome> outcomes;
         try
         {
-            var setup = new EvaluationSetup(network, inferer!, pre, post, label, doValidation ? metrics : [], writers);
+            var setup = new EvaluationSetup(network, workflow.Inferer!, workflow.PreTransforms, workflow.PostTransforms, workflow.LabelTransforms,
+                doValidation ? metrics : [], writers);
             outcomes = new BulkEvaluator(setup, new EvaluationSettings(doValidation, outputInferResult, request.Overwrite, outputDir)).Run(items, plan, previous, output);
         }
         finally
         {
             network.Dispose();
-            foreach (var component in new object?[] { inferer, loader }.Concat(pre.Transforms).Concat(post.Transforms).Concat(label.Transforms))
-                (component as IDisposable)?.Dispose();
         }
 
         var columns = Columns(doValidation ? metrics : [], outcomes);

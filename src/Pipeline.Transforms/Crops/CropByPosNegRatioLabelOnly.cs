@@ -10,7 +10,7 @@ namespace Pipeline.Transforms.Crops;
 /// update are the same; <c>batches_to_gen_at_once</c> is accepted but centres are drawn per call (see CropByPosNegRatio).
 /// </remarks>
 [Component(ComponentKind.Transform, "CropByPosNegRatioLabelOnly")]
-public sealed class CropByPosNegRatioLabelOnly : ITransform, IDeclaresFields
+public sealed class CropByPosNegRatioLabelOnly : ITransform, IDeclaresFields, IDeclaresCropSize
 {
     private readonly PosNegBatchCropper _cropper;
 
@@ -32,6 +32,9 @@ public sealed class CropByPosNegRatioLabelOnly : ITransform, IDeclaresFields
 
     /// <inheritdoc />
     public IReadOnlyList<string> ReadsFields => _cropper.Fields;
+
+    /// <inheritdoc />
+    public IReadOnlyList<int> CropSize => _cropper.Size;
 
     /// <inheritdoc />
     public IReadOnlyList<string> WritesFields => _cropper.Fields;

@@ -10,17 +10,20 @@ namespace Pipeline.Transforms.Crops;
 /// with 0 (images and labels). The affine is translated by the start.
 /// </remarks>
 [Component(ComponentKind.Transform, "CropFixedSizeRandomCenter")]
-public sealed class CropFixedSizeRandomCenter : ITransform, IDeclaresFields
+public sealed class CropFixedSizeRandomCenter : ITransform, IDeclaresFields, IDeclaresCropSize
 {
     private readonly string[] _fields;
-    private readonly CropSize _size;
+    private readonly CropSizeArg _size;
+
+    /// <inheritdoc />
+    public IReadOnlyList<int> CropSize => _size.Configured;
 
     /// <summary>Creates the transform.</summary>
     /// <param name="size">Box size in voxels per spatial axis (one entry = the same for every axis).</param>
     /// <param name="fields">Fields to crop; they must share one voxel grid.</param>
     public CropFixedSizeRandomCenter(int[] size, string[] fields)
     {
-        _size = new CropSize(size);
+        _size = new CropSizeArg(size);
         if (fields.Length == 0) throw new ConfigArgException("fields", "name at least one field");
         _fields = FieldCropper.Union(fields);
     }

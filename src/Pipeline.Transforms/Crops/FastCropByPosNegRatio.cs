@@ -16,7 +16,7 @@ namespace Pipeline.Transforms.Crops;
 /// it is one pass over the label (no index lists), about 0.3 s for a 512×512×240 volume.
 /// </remarks>
 [Component(ComponentKind.Transform, "FastCropByPosNegRatio")]
-public sealed class FastCropByPosNegRatio : ITransform, IDeclaresFields
+public sealed class FastCropByPosNegRatio : ITransform, IDeclaresFields, IDeclaresCropSize
 {
     private readonly PosNegBatchCropper _cropper;
 
@@ -39,6 +39,9 @@ public sealed class FastCropByPosNegRatio : ITransform, IDeclaresFields
 
     /// <inheritdoc />
     public IReadOnlyList<string> ReadsFields => _cropper.Fields;
+
+    /// <inheritdoc />
+    public IReadOnlyList<int> CropSize => _cropper.Size;
 
     /// <inheritdoc />
     public IReadOnlyList<string> WritesFields => _cropper.Fields;

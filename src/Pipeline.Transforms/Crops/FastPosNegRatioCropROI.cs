@@ -22,9 +22,12 @@ namespace Pipeline.Transforms.Crops;
 /// ImageBatch of that many independent crops per field.</para>
 /// </remarks>
 [Component(ComponentKind.Transform, "FastPosNegRatioCropROI")]
-public sealed class FastPosNegRatioCropROI : ITransform, IDeclaresFields
+public sealed class FastPosNegRatioCropROI : ITransform, IDeclaresFields, IDeclaresCropSize
 {
-    private readonly CropSize _size;
+    private readonly CropSizeArg _size;
+
+    /// <inheritdoc />
+    public IReadOnlyList<int> CropSize => _size.Configured;
     private readonly string[] _fields; // image, label
     private readonly double _positiveRatio, _imageThreshold;
     private readonly bool _deform, _rotation, _scale;
@@ -49,7 +52,7 @@ public sealed class FastPosNegRatioCropROI : ITransform, IDeclaresFields
         bool deform = false, bool rotation = false, double rotationDegree = 20.0, bool scale = false, double scaleFactor = 0.1,
         bool fastCrop = true, int batchSize = 1, double imageThreshold = 0.0)
     {
-        _size = new CropSize(size);
+        _size = new CropSizeArg(size);
         if (string.IsNullOrWhiteSpace(imageField)) throw new ConfigArgException("image_field", "name the image field to crop");
         if (string.IsNullOrWhiteSpace(labelField)) throw new ConfigArgException("label_field", "name the label field whose foreground balances the crops");
         if (imageField == labelField) throw new ConfigArgException("label_field", $"label_field and image_field are both '{labelField}'; they must differ");

@@ -16,7 +16,10 @@ namespace Pipeline.Transforms.Crops;
 internal sealed class PosNegBatchCropper
 {
     private readonly string _name;
-    private readonly CropSize _size;
+    private readonly CropSizeArg _size;
+
+    /// <summary>The crop size as configured.</summary>
+    public IReadOnlyList<int> Size => _size.Configured;
     private readonly string[] _fields;
     private readonly int _labelIndex, _imageIndex;
     private readonly double _positiveRatio, _imageThreshold;
@@ -27,7 +30,7 @@ internal sealed class PosNegBatchCropper
         int batchesToGenAtOnce, bool useImage, double imageThreshold)
     {
         _name = name;
-        _size = new CropSize(size);
+        _size = new CropSizeArg(size);
         if (fields.Length == 0) throw new ConfigArgException("fields", "name at least one field to crop");
         if (string.IsNullOrWhiteSpace(labelField)) throw new ConfigArgException("label_field", "name the label field whose foreground balances the crops");
         _positiveRatio = PosNegCentreSampler.PositiveRatio(pos, neg);

@@ -11,7 +11,7 @@ namespace Pipeline.Transforms.Loading;
 /// [a, b, a, b]. Voxel type, affine and properties are kept.
 /// </remarks>
 [Component(ComponentKind.Transform, "RepeatChannel")]
-public sealed class RepeatChannel : ITransform, IDeclaresFields
+public sealed class RepeatChannel : ITransform, IDeclaresFields, IChangesChannels
 {
     private readonly string[] _fields;
     private readonly int _repeats;

@@ -52,6 +52,13 @@ public sealed class TrainingLogFileHandler : ITrainingHandler, IDisposable
     }
 
     /// <inheritdoc />
+    public void RunFailed(string message)
+    {
+        Log($"failed: {message}");
+        Dispose();
+    }
+
+    /// <inheritdoc />
     public void Dispose()
     {
         var writer = _writer;

@@ -40,5 +40,8 @@ public sealed class CheckpointLoader : IModelLoader
     public string CheckpointPath { get; }
 
     /// <inheritdoc />
+    public (string File, string Arg)? Source => (CheckpointPath, "checkpoint_dir");
+
+    /// <inheritdoc />
     public nn.Module<Tensor, Tensor> Load() => CheckpointNetwork.Load(CheckpointPath, _networks);
 }

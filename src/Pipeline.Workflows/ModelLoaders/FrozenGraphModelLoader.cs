@@ -38,5 +38,8 @@ public sealed class FrozenGraphModelLoader : IModelLoader
     public string ModelPath { get; }
 
     /// <inheritdoc />
+    public (string File, string Arg)? Source => (ModelPath, "model_file_path");
+
+    /// <inheritdoc />
     public nn.Module<Tensor, Tensor> Load() => CheckpointNetwork.Load(ModelPath, _networks);
 }

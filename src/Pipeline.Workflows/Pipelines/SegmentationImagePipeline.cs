@@ -18,12 +18,12 @@ namespace Pipeline.Workflows.Pipelines;
 public class SegmentationImagePipeline : IImagePipeline
 {
     private readonly IReadOnlyList<DatalistItem> _items;
-    private readonly SampleBatchBuilder _builder;
-    private readonly int _batchSize;
     private readonly int _workers;
     private readonly int _ahead;
-    private readonly bool _shuffle;
-    private readonly bool _repeat;
+    private SampleBatchBuilder _builder;
+    private int _batchSize;
+    private bool _shuffle;
+    private bool _repeat;
 
     /// <summary>Creates the pipeline and reads the data list.</summary>
     /// <param name="dataListFilePath">The data-list JSON file.</param>
@@ -62,6 +62,8 @@ public class SegmentationImagePipeline : IImagePipeline
             throw new ConfigArgException("data_list_file_path", e.Message);
         }
         CropSize = [.. outputCropSize];
+        DataListKey = dataListKey;
+        DataListFile = Path.GetFullPath(dataListFilePath);
         _builder = new SampleBatchBuilder(outputCropSize, outputImageChannels, outputLabelChannels, batchedByTransforms);
         _batchSize = batchedByTransforms ? 1 : outputBatchSize;
         _workers = numWorkers;
@@ -77,7 +79,25 @@ public class SegmentationImagePipeline : IImagePipeline
     public virtual int ItemCount => _items.Count;
 
     /// <summary>The data list's items.</summary>
-    protected IReadOnlyList<DatalistItem> Items => _items;
+    public IReadOnlyList<DatalistItem> Items => _items;
+
+    /// <summary>Clara's <c>data_list_key</c>: the list the items come from.</summary>
+    public string DataListKey { get; }
+
+    /// <summary>The data-list file the items come from.</summary>
+    public string DataListFile { get; }
+
+    /// <inheritdoc />
+    public IImagePipeline ForValidation()
+    {
+        // A shallow copy: the data list (and a Smart Cache) stay shared with this pipeline, which keeps owning them.
+        var whole = (SegmentationImagePipeline)MemberwiseClone();
+        whole._builder = _builder with { CropSize = null };
+        whole._batchSize = 1;
+        whole._shuffle = false;
+        whole._repeat = false;
+        return whole;
+    }
 
     /// <inheritdoc />
     public IEnumerable<SampleBatch> Epoch(TransformChain chain, IReadOnlyList<IBatchTransform> batchTransforms, int epoch, long seed,

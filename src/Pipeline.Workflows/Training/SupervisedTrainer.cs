@@ -22,6 +22,8 @@ public sealed class SupervisedTrainer(TrainingSetup setup, TrainingSettings sett
     /// <summary>The last state's file name.</summary>
     public const string FinalCheckpoint = "model_final.ckpt";
 
+    private int _step;
+
     /// <summary>Runs every (remaining) epoch, reporting to the setup's handlers. Returns the best key metric and its epoch.</summary>
     public (double BestMetric, int BestEpoch) Run(CancellationToken cancellation = default)
     {
@@ -47,7 +49,7 @@ public sealed class SupervisedTrainer(TrainingSetup setup, TrainingSettings sett
             var rate = setup.LrPolicy?.LearningRate(new LrPolicyContext(settings.LearningRate, epoch, settings.Epochs, progress.Step,
                            Math.Max(1, progress.StepsPerEpoch), progress.LastMetric, progress.Validations)) ?? settings.LearningRate;
             OptimizerLearningRate.Set(optimizer, rate);
-            var trained = TrainEpoch(epoch, rate, progress, optimizer, replicas, scaler, cancellation);
+            var trained = Guard(epoch, "training", () => TrainEpoch(epoch, rate, progress, optimizer, replicas, scaler, cancellation));
             progress = progress with
             {
                 EpochsDone = epoch + 1, Step = progress.Step + trained.Steps, StepsPerEpoch = trained.Steps,
@@ -61,7 +63,7 @@ public sealed class SupervisedTrainer(TrainingSetup setup, TrainingSettings sett
             if (validate)
             {
                 var watch = Stopwatch.StartNew();
-                results = Validate(cancellation);
+                results = Guard(epoch, "validation", () => Validate(cancellation));
                 validationSeconds = watch.Elapsed.TotalSeconds;
                 var value = results[keyMetric!.Name];
                 progress = progress with { Validations = progress.Validations + 1, LastMetric = value };
@@ -82,6 +84,24 @@ public sealed class SupervisedTrainer(TrainingSetup setup, TrainingSettings sett
         return (progress.BestMetric, progress.BestEpoch);
     }
 
+    // A failure inside an epoch (an unreadable image, a transform that cannot apply, a native error) ends the run naming the epoch
+    // and phase; the checkpoints of the last completed epoch stay as they are.
+    private T Guard<T>(int epoch, string phase, Func<T> body)
+    {
+        try
+        {
+            return body();
+        }
+        catch (Exception e) when (e is not (OperationCanceledException or TrainingFailedException))
+        {
+            var failure = e as TrainingDivergedException ?? (Exception)new TrainingFailedException(
+                $"training stopped in epoch {epoch + 1} ({phase}{(phase == "training" ? $", step {_step}" : "")}): {e.Message}; " +
+                $"the checkpoints of the last completed epoch in {settings.CheckpointDir} are kept", e);
+            foreach (var handler in setup.Handlers) handler.RunFailed(failure.Message);
+            throw failure;
+        }
+    }
+
     private EpochOutcome TrainEpoch(int epoch, double rate, TrainingProgress progress, optim.Optimizer optimizer, TrainingReplicas replicas,
         DynamicLossScaler? scaler, CancellationToken cancellation)
     {
@@ -92,6 +112,7 @@ public sealed class SupervisedTrainer(TrainingSetup setup, TrainingSettings sett
         using var batches = setup.TrainPipeline.Epoch(setup.TrainChain, setup.TrainBatchTransforms, epoch, settings.Seed, cancellation).GetEnumerator();
         while (true)
         {
+            _step = steps + 1;
             var stepStart = watch.Elapsed;
             if (!batches.MoveNext()) break;
             var wait = (watch.Elapsed - stepStart).TotalSeconds;
@@ -155,7 +176,16 @@ public sealed class SupervisedTrainer(TrainingSetup setup, TrainingSettings sett
                 using (var scope = NewDisposeScope())
                 {
                     var prediction = setup.Inferer!.Infer(batch.Get("image", "validation"), network);
-                    var fields = new Dictionary<string, Tensor> { ["model"] = prediction, ["label"] = batch.Get("label", "validation") };
+                    var label = batch.Get("label", "validation");
+                    var fields = new Dictionary<string, Tensor> { ["model"] = prediction, ["label"] = label };
+                    // As in Clara, aux ops also run on the validation outputs (with the whole-image loss), so metrics can average their tags.
+                    if (setup.AuxOps.Count > 0)
+                    {
+                        var loss = setup.Loss.Compute(prediction, label);
+                        foreach (var op in setup.AuxOps)
+                            foreach (var (tag, value) in op.Compute(prediction, label, loss))
+                                fields[tag] = value;
+                    }
                     var ids = batch.Samples.Select(s => s.Description).ToList();
                     foreach (var metric in setup.Metrics) metric.Update(fields, ids);
                 }

@@ -11,19 +11,19 @@ public static class TrainingDevices
     public static ScalarType ComputeType(bool useAmp) =>
         !useAmp ? ScalarType.Float32 : cuda.is_available() ? ScalarType.Float16 : ScalarType.BFloat16;
 
-    /// <summary>Replica devices: every CUDA device for <c>multi_gpu</c> (at least two are required), else the first CUDA device when there is one, else none (the CPU master trains itself).</summary>
-    /// <exception cref="ConfigException"><c>multi_gpu</c> is on and fewer than two CUDA devices exist.</exception>
-    public static IReadOnlyList<Device> Replicas(bool multiGpu, string configFile)
+    /// <summary>
+    /// Replica devices: every CUDA device for <c>multi_gpu</c>, else the first CUDA device when there is one, else none (the CPU
+    /// master trains itself). Like Clara launched with fewer workers than the config was written for, <c>multi_gpu</c> on a
+    /// machine with fewer than two CUDA devices trains on what is present, with a warning naming it.
+    /// </summary>
+    public static IReadOnlyList<Device> Replicas(bool multiGpu, string configFile, ConfigProblems problems)
     {
+        ArgumentNullException.ThrowIfNull(problems);
         var count = cuda.is_available() ? cuda.device_count() : 0;
+        if (multiGpu && count >= 2) return [.. Enumerable.Range(0, count).Select(i => new Device(DeviceType.CUDA, i))];
         if (multiGpu)
-        {
-            if (count < 2)
-                throw new ConfigException(configFile, "multi_gpu",
-                    $"multi_gpu: true needs at least 2 CUDA devices, and this machine has {count}" +
-                    (count == 0 ? " (no CUDA build of libtorch or no GPU)" : "") + "; set multi_gpu to false to train on one device");
-            return [.. Enumerable.Range(0, count).Select(i => new Device(DeviceType.CUDA, i))];
-        }
+            problems.Warning(configFile, "multi_gpu",
+                $"multi_gpu is true but this machine has {count} CUDA device(s); training runs as one worker on {(count == 1 ? "cuda:0" : "the CPU")}");
         return count > 0 ? [new Device(DeviceType.CUDA, 0)] : [];
     }
 

@@ -64,7 +64,7 @@ public sealed class CheckCommandTests
     [Test]
     public void MissingDatalistIsReported()
     {
-        WriteTrainConfig("""{ "train": { "pre_transforms": [] } }""");
+        WriteTrainConfig(TinyTrainingMmar.Config);
         File.Delete(Path.Combine(_dir, "config", "dataset.json"));
         var run = CliRun.Invoke("check", "-m", _dir);
         Assert.That(run.ExitCode, Is.EqualTo(2), run.ToString());
@@ -74,14 +74,16 @@ public sealed class CheckCommandTests
     [Test]
     public void SetOverridesAreAppliedBeforeResolution()
     {
-        WriteTrainConfig("""
-        { "train": { "pre_transforms": [
-            { "name": "ScaleIntensityRange", "args": { "fields": "image", "a_min": "{LOW}", "a_max": 1 } } ] } }
-        """);
-        var failing = CliRun.Invoke("check", "-m", _dir, "--set", "LOW=2");
-        var passing = CliRun.Invoke("check", "-m", _dir, "--set", "LOW=-1");
+        var mmar = TinyTrainingMmar.Create();
+        File.WriteAllText(Path.Combine(mmar, "config", "config_train.json"), TinyTrainingMmar.Config.Replace(
+            """{ "name": "LoadNifti", "args": { "fields": ["image", "label"] } },""",
+            """{ "name": "LoadNifti", "args": { "fields": ["image", "label"] } }, { "name": "ScaleIntensityRange", "args": { "fields": "image", "a_min": "{LOW}", "a_max": 1 } },""",
+            StringComparison.Ordinal));
+        var failing = CliRun.Invoke("check", "-m", mmar, "--set", "LOW=2");
+        var passing = CliRun.Invoke("check", "-m", mmar, "--set", "LOW=-1");
+        Directory.Delete(mmar, recursive: true);
         Assert.That(failing.ExitCode, Is.EqualTo(2), failing.ToString());
-        Assert.That(failing.Error, Does.Contain("train.pre_transforms[0].args.a_max"));
+        Assert.That(failing.Error, Does.Contain("train.pre_transforms[1].args.a_max"));
         Assert.That(passing.ExitCode, Is.EqualTo(0), passing.ToString());
     }
 
@@ -106,11 +108,10 @@ public sealed class CheckFieldFlowTests
             File.WriteAllText(Path.Combine(dir, "config", "environment.json"), """{ "DATASET_JSON": "config/dataset.json", "DATA_ROOT": "." }""");
             File.WriteAllText(Path.Combine(dir, "config", "dataset.json"),
                 """{ "training": [ { "image": "a.nii", "label": "b.nii" } ], "validation": [ { "image": "c.nii", "label": "d.nii" } ] }""");
-            File.WriteAllText(Path.Combine(dir, "config", "config_train.json"), """
-            { "train": { "pre_transforms": [
-                { "name": "LoadNifti", "args": { "fields": ["image", "label"] } },
-                { "name": "ScaleIntensityRange", "args": { "fields": "lable", "a_min": 0, "a_max": 1 } } ] } }
-            """);
+            File.WriteAllText(Path.Combine(dir, "config", "config_train.json"), TinyTrainingMmar.Config.Replace(
+                """{ "name": "LoadNifti", "args": { "fields": ["image", "label"] } },""",
+                """{ "name": "LoadNifti", "args": { "fields": ["image", "label"] } }, { "name": "ScaleIntensityRange", "args": { "fields": "lable", "a_min": 0, "a_max": 1 } },""",
+                StringComparison.Ordinal));
             var run = CliRun.Invoke("check", "-m", dir);
             Assert.That(run.ExitCode, Is.EqualTo(2), run.ToString());
             Assert.That(run.Error, Does.Contain("train.pre_transforms[1].args.fields: error: field 'lable' is not provided"));

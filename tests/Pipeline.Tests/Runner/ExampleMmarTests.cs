@@ -10,18 +10,21 @@ public sealed class ExampleMmarTests
 {
     private static readonly string[] Scripts = ["set_env.sh", "train.sh", "train_finetune.sh", "validate.sh", "infer.sh"];
 
+    // Without their data and a trained model, the examples cannot run, and check says exactly that and nothing else.
     [TestCaseSource(typeof(RepoPaths), nameof(RepoPaths.ExampleMmars))]
-    public void PassesTheCheckWithoutErrorsOrWarnings(string mmar)
+    public void PassesTheCheckButForTheirDataAndTheModelNotYetTrained(string mmar)
     {
         var output = new StringWriter();
         var error = new StringWriter();
 
-        var code = CheckCommand.Run(mmar, config: null, "config/environment.json", [], [], output, error);
+        CheckCommand.Run(mmar, config: null, "config/environment.json", [], [], output, error);
 
-        Assert.That(code, Is.EqualTo(ExitCodes.Success), $"{output}\n{error}");
-        Assert.That(output.ToString(), Does.Contain("OK:").And.Contain("2 config(s)").And.Not.Contain("warning"),
+        Assert.That(output.ToString(), Does.Contain("config_train.json (train config)").And.Contain("config_validation.json (validation config)").And.Not.Contain("warning"),
             "both config_train.json and config_validation.json are checked");
-        Assert.That(error.ToString(), Is.Empty);
+        var problems = error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => !l.EndsWith("error(s) found.", StringComparison.Ordinal)).ToList();
+        foreach (var line in problems)
+            Assert.That(line, Does.Match(@"dataset\.json: (training|validation)\[\d+\]\.(image|label): error: .* does not exist$|more missing file|model_loader\.args\.checkpoint_dir: error: .*model\.ckpt: the checkpoint does not exist"),
+                $"{mmar}: a problem other than missing data or an untrained model:\n{error}");
     }
 
     [TestCaseSource(typeof(RepoPaths), nameof(RepoPaths.ExampleMmars))]

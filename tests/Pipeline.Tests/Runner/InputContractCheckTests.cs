@@ -54,7 +54,7 @@ public sealed class InputContractCheckTests
     {
         var run = Check(UNet3D, "[96, 96, 96]", "[160, 160, 160]", dynamic: false);
 
-        Assert.That(run.Error, Does.Contain("validate.inferer.args.roi_size: error: roi_size [160, 160, 160] differs from the training crop [96, 96, 96]")
+        Assert.That(run.Error, Does.Contain("validate.inferer.args.roi_size: error: roi_size [160, 160, 160] differs from the shape [96, 96, 96] UNet3D is built for (the training crop")
             .And.Contain("dynamic_input_shape to true"));
     }
 

@@ -8,9 +8,19 @@ namespace Pipeline.Tests.Runner;
 internal static class TinyTrainingMmar
 {
     /// <summary>Creates the MMAR in a new temporary folder, with its data generated, and returns its path.</summary>
-    public static string Create()
+    public static string Create() => Create(Config);
+
+    /// <summary>Creates an MMAR with <paramref name="configTrain"/> in a new temporary folder, with the tiny MMAR's data generated, and returns its path.</summary>
+    public static string Create(string configTrain)
     {
-        var dir = CreateFolder("train-", """
+        var dir = CreateFolder("train-", configTrain);
+        var generated = CliRun.Invoke("generate-demo-data", "-m", dir);
+        if (generated.ExitCode != ExitCodes.Success) throw new InvalidOperationException(generated.ToString());
+        return dir;
+    }
+
+    /// <summary>The tiny MMAR's config_train.json.</summary>
+    public const string Config = """
             {
               "epochs": 2, "num_training_epoch_per_valid": 1, "learning_rate": 1e-3, "determinism": { "random_seed": 3 },
               "train": {
@@ -34,11 +44,7 @@ internal static class TinyTrainingMmar
                 "inferer": { "name": "ScanWindowInferer", "args": { "roi_size": [32, 32, 16], "batch_size": 4 } }
               }
             }
-            """);
-        var generated = CliRun.Invoke("generate-demo-data", "-m", dir);
-        if (generated.ExitCode != ExitCodes.Success) throw new InvalidOperationException(generated.ToString());
-        return dir;
-    }
+            """;
 
     /// <summary>Creates an MMAR folder (prefix <paramref name="prefix"/>) with the environment, the three-case datalist and <paramref name="configTrain"/>, without data; returns its path.</summary>
     public static string CreateFolder(string prefix, string configTrain)

@@ -155,7 +155,7 @@ public sealed class ValidateCommandTests
     [Test]
     public void BadInputsFailAloneAndAreNamedWhileTheOthersAreEvaluated()
     {
-        File.Delete(Path.Combine(_dir, "data", "i", "case1.nii.gz"));
+        File.WriteAllBytes(Path.Combine(_dir, "data", "i", "case1.nii.gz"), [0x1f, 0x8b, 8, 0, 1, 2, 3]);
         WriteCase(2, [24, 20, 16], labelShape: [24, 20, 12]);
 
         var run = CliRun.Invoke("validate", "-m", _dir);
@@ -168,6 +168,22 @@ public sealed class ValidateCommandTests
         Assert.That(metrics["failed"]!.GetValue<int>(), Is.EqualTo(2));
         Assert.That(metrics["metrics"]!["dice"]!["count"]!.GetValue<int>(), Is.EqualTo(3));
         Assert.That(File.ReadAllLines(Path.Combine(Eval, "dice_summary_results.txt")), Does.Contain("failed: 2"));
+    }
+
+    [Test]
+    public void AMissingInputStopsBeforeAnythingRunsAsCheckSays()
+    {
+        var missing = Path.Combine(_dir, "data", "i", "case1.nii.gz");
+        File.Delete(missing);
+
+        var run = CliRun.Invoke("validate", "-m", _dir);
+        var check = CliRun.Invoke("check", "-m", _dir, "-c", "config/config_validation.json");
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.ConfigError), run.ToString());
+        Assert.That(run.Error, Does.Contain($"validation[1].image: error: {missing} does not exist"));
+        Assert.That(check.ExitCode, Is.EqualTo(ExitCodes.ConfigError), check.ToString());
+        Assert.That(check.Error, Is.EqualTo(run.Error));
+        Assert.That(Directory.Exists(Eval), Is.False);
     }
 
     [Test]

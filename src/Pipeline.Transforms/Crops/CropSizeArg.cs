@@ -5,12 +5,12 @@ using Pipeline.Imaging;
 namespace Pipeline.Transforms.Crops;
 
 /// <summary>The validated <c>size</c> arg of a crop: one entry per spatial axis, or a single entry used for every axis.</summary>
-internal sealed class CropSize
+internal sealed class CropSizeArg
 {
     private readonly long[] _entries;
 
     /// <summary>Validates <paramref name="size"/>; throws <see cref="ConfigArgException"/> naming <paramref name="arg"/>.</summary>
-    public CropSize(int[] size, string arg = "size")
+    public CropSizeArg(int[] size, string arg = "size")
     {
         if (size is null || size.Length is < 1 or > 3)
             throw new ConfigArgException(arg, $"give 1, 2 or 3 entries (one per spatial axis, or one for all axes), got {size?.Length ?? 0}");
@@ -22,6 +22,9 @@ internal sealed class CropSize
 
     /// <summary>The entries as configured.</summary>
     public IReadOnlyList<long> Entries => _entries;
+
+    /// <summary>The entries as configured, as the config wrote them.</summary>
+    public IReadOnlyList<int> Configured => _entries.Select(e => (int)e).ToArray();
 
     /// <summary>The size for an image with <paramref name="rank"/> spatial axes.</summary>
     /// <exception cref="InvalidOperationException">The number of entries fits neither 1 nor the image rank.</exception>
