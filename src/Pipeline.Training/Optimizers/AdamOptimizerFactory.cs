@@ -44,5 +44,5 @@ public sealed class AdamOptimizerFactory : IOptimizerFactory
 
     /// <inheritdoc />
     public torch.optim.Optimizer Create(IEnumerable<Parameter> parameters, double learningRate) =>
-        torch.optim.Adam(parameters, learningRate, Beta1, Beta2, Epsilon, WeightDecay, Amsgrad);
+        new Adam(parameters, learningRate, Beta1, Beta2, Epsilon, WeightDecay, Amsgrad);
 }

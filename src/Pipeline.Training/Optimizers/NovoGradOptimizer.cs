@@ -44,14 +44,23 @@ public sealed class NovoGradOptimizer : OptimizerHelper
         var o = (Options)group.Options;
         var (beta1, beta2, eps, weightDecay) = (o.Beta1!.Value, o.Beta2!.Value, o.Eps!.Value, o.WeightDecay!.Value);
         var lr = o.LearningRate!.Value;
+        // Scalars are held for the whole step: a temporary one could be finalised while the native call still reads it.
+        using var beta1Scalar = beta1.ToScalar();
+        using var beta2Scalar = beta2.ToScalar();
+        using var newWeight2 = (1 - beta2).ToScalar();
+        using var two = 2.ToScalar();
+        using var epsScalar = eps.ToScalar();
+        using var decay = weightDecay.ToScalar();
+        using var averaging = (1 - beta1).ToScalar();
+        using var step = (-lr).ToScalar();
         foreach (var param in group.Parameters)
         {
             var grad = param.grad;
             if (grad is null) continue;
             var state = (State)_state[param.Handle];
-            var norm = grad.to(ScalarType.Float32).pow(2).sum();
+            var norm = grad.to(ScalarType.Float32).pow(two).sum();
             if (state.Step == 0) state.ExpAvgSq.copy_(norm);
-            else state.ExpAvgSq.mul_(beta2).add_(norm, alpha: 1 - beta2);
+            else state.ExpAvgSq.mul_(beta2Scalar).add_(norm, alpha: newWeight2);
             state.Step += 1;
             Tensor second = state.ExpAvgSq;
             if (o.Amsgrad!.Value)
@@ -59,11 +68,11 @@ public sealed class NovoGradOptimizer : OptimizerHelper
                 state.MaxExpAvgSq!.copy_(maximum(state.MaxExpAvgSq, state.ExpAvgSq));
                 second = state.MaxExpAvgSq;
             }
-            var direction = grad / (second.sqrt() + eps).to(grad.dtype);
-            if (weightDecay != 0) direction = direction.add(param, alpha: weightDecay);
-            if (o.GradAveraging!.Value) direction = direction * (1 - beta1);
-            state.ExpAvg.mul_(beta1).add_(direction);
-            param.add_(state.ExpAvg, alpha: -lr);
+            var direction = grad / second.sqrt().add_(epsScalar).to(grad.dtype);
+            if (weightDecay != 0) direction = direction.add(param, alpha: decay);
+            if (o.GradAveraging!.Value) direction = direction.mul(averaging);
+            state.ExpAvg.mul_(beta1Scalar).add_(direction);
+            param.add_(state.ExpAvg, alpha: step);
         }
     }, closure);
 
@@ -152,21 +161,9 @@ public sealed class NovoGradOptimizer : OptimizerHelper
         }
     }
 
-    /// <summary>Per-parameter state: step count, first moment, layer-wise second moment (and its maximum for amsgrad).</summary>
-    public sealed class State : OptimizerState, IDisposable
+    /// <summary>Per-parameter state: step count, first moment, layer-wise second moment (a scalar; and its maximum for amsgrad).</summary>
+    public sealed class State(Parameter parameter) : MomentState(parameter)
     {
-        /// <summary>Creates the (uninitialised) state of <paramref name="parameter"/>.</summary>
-        public State(Parameter parameter) : base(parameter) { }
-
-        /// <summary>Steps taken.</summary>
-        public long Step;
-        /// <summary>First moment m, shaped like the parameter.</summary>
-        public Tensor ExpAvg = null!;
-        /// <summary>Second moment v, a float32 scalar.</summary>
-        public Tensor ExpAvgSq = null!;
-        /// <summary>Running maximum of v (amsgrad only).</summary>
-        public Tensor? MaxExpAvgSq;
-
         /// <inheritdoc />
         public override void Initialize(OptimizerOptions options)
         {
@@ -177,78 +174,5 @@ public sealed class NovoGradOptimizer : OptimizerHelper
                 ? zeros(Array.Empty<long>(), ScalarType.Float32, _parameter.device).DetachFromDisposeScope()
                 : null;
         }
-
-        /// <inheritdoc />
-        public void Dispose()
-        {
-            ExpAvg.Dispose();
-            ExpAvgSq.Dispose();
-            MaxExpAvgSq?.Dispose();
-        }
-
-        /// <inheritdoc />
-        public override void to(Device device)
-        {
-            ExpAvg = Move(ExpAvg, device);
-            ExpAvgSq = Move(ExpAvgSq, device);
-            if (MaxExpAvgSq is not null) MaxExpAvgSq = Move(MaxExpAvgSq, device);
-        }
-
-        private static Tensor Move(Tensor t, Device device)
-        {
-            var moved = t.to(device).DetachFromDisposeScope();
-            if (!ReferenceEquals(moved, t)) t.Dispose();
-            return moved;
-        }
-
-        /// <inheritdoc />
-        public override void LoadStateDict(BinaryReader reader)
-        {
-            Step = reader.ReadInt64();
-            ExpAvg.Load(reader);
-            ExpAvgSq.Load(reader);
-            if (reader.ReadBoolean())
-            {
-                MaxExpAvgSq ??= zeros_like(ExpAvgSq).DetachFromDisposeScope();
-                MaxExpAvgSq.Load(reader);
-            }
-            else
-            {
-                MaxExpAvgSq?.Dispose();
-                MaxExpAvgSq = null;
-            }
-        }
-
-        /// <inheritdoc />
-        public override void SaveStateDict(BinaryWriter writer)
-        {
-            writer.Write(Step);
-            ExpAvg.Save(writer);
-            ExpAvgSq.Save(writer);
-            writer.Write(MaxExpAvgSq is not null);
-            MaxExpAvgSq?.Save(writer);
-        }
-
-        /// <inheritdoc />
-        public override void LoadStateDict(OptimizerState source)
-        {
-            var s = (State)source;
-            using (no_grad())
-            {
-                ExpAvg.copy_(s.ExpAvg);
-                ExpAvgSq.copy_(s.ExpAvgSq);
-                if (s.MaxExpAvgSq is not null)
-                {
-                    MaxExpAvgSq ??= zeros_like(ExpAvgSq).DetachFromDisposeScope();
-                    MaxExpAvgSq.copy_(s.MaxExpAvgSq);
-                }
-            }
-            Step = s.Step;
-        }
-
-        /// <inheritdoc />
-        public override bool ApproximatelyEquals(OptimizerState other) =>
-            other is State s && s.Step == Step && ExpAvg.allclose(s.ExpAvg) && ExpAvgSq.allclose(s.ExpAvgSq) &&
-            (MaxExpAvgSq is null ? s.MaxExpAvgSq is null : s.MaxExpAvgSq is not null && MaxExpAvgSq.allclose(s.MaxExpAvgSq));
     }
 }
