@@ -6,6 +6,8 @@ using Pipeline.Configuration;
 using Pipeline.Configuration.Binding;
 using Pipeline.Configuration.Documents;
 using Pipeline.Configuration.Plugins;
+using Pipeline.Workflows.Evaluation;
+using Pipeline.Workflows.Training;
 using Pipeline.Configuration.Registry;
 using Pipeline.Data;
 using Pipeline.Imaging;
@@ -49,7 +51,6 @@ public static class PreviewCommand
         string outputDir, TextWriter output, TextWriter error)
     {
         var problems = new ConfigProblems();
-        var plugins = PluginCatalog.LoadForMmar(load.MmarRoot, pluginDirs, problems);
         var loaded = MmarLoader.Read(load);
         problems.AddRange(loaded.Problems.Items);
         problems.ThrowIfErrors();
@@ -67,16 +68,24 @@ public static class PreviewCommand
         if (index < 0 || index >= items.Count)
             throw new ConfigException("", "--index", $"{index} is outside the '{listKey}' list of {datalist}, which has {items.Count} item(s) (0–{items.Count - 1})");
 
-        using var services = PipelineServices.Build(BuiltInComponents.Assemblies, plugins, s => s.AddSingleton(config.Paths));
-        var factory = services.GetRequiredService<ComponentFactory>();
-        var transforms = factory.CreateAll<ITransform>(config.Components(chainPath), problems);
-        problems.ThrowIfErrors();
+        // The chain comes from the workflow the run builds, so a preview shows exactly what training or evaluation would see.
+        using var services = MmarServices.Create(load.MmarRoot, pluginDirs, config.Paths, problems);
+        using var training = config.Kind == ConfigKind.Train ? TrainingWorkflow.Build(config, services, problems) : null;
+        using var evaluation = config.Kind == ConfigKind.Train ? null : EvaluationWorkflow.Build(config, services, problems);
+        var configSeed = TrainingGlobals.Seed(config, problems);
+        // A preview needs only its chain: what is missing or wrong elsewhere in the config does not stop it.
+        var blocking = problems.Items.Where(p => !p.IsWarning && (p.JsonPath.Length == 0 || p.JsonPath.StartsWith(chainPath, StringComparison.Ordinal) ||
+                                                                  p.JsonPath.StartsWith("determinism", StringComparison.Ordinal))).ToList();
+        if (blocking.Count > 0) throw new ConfigException(blocking);
+        var chain = training is not null
+            ? section == "train" ? training.TrainChain : training.ValidationChain
+            : evaluation!.PreTransforms;
 
         var item = items[index];
-        var runSeed = seed ?? config.Globals.Get("determinism")?["random_seed"]?.GetValue<long>() ?? 0;
+        var runSeed = seed ?? configSeed;
         using var context = DatalistSamples.CreateContext(item, runSeed, epoch);
 
-        new TransformChain(transforms).Apply(context);
+        chain.Apply(context);
 
         Directory.CreateDirectory(outputDir);
         var written = new List<string>();
@@ -100,7 +109,6 @@ public static class PreviewCommand
             written.Add($"montage.png: {rows.Count} row(s) of middle slices of '{imageField}'" + (labels.Count == pictures.Count ? " with 'label' overlaid" : ""));
         }
 
-        foreach (var transform in transforms) (transform as IDisposable)?.Dispose();
         output.WriteLine($"{chainPath} on {listKey}[{index}] ({context.Sample.Description}), seed {runSeed}, epoch {epoch}:");
         foreach (var line in written) output.WriteLine($"  {line}");
         ProblemPrinter.Print(error, problems.Items);

@@ -19,15 +19,19 @@ namespace Pipeline.Workflows.Evaluation;
 /// </summary>
 public sealed class EvaluationWorkflow : IDisposable
 {
-    private readonly List<object> _owned = [];
-    private readonly List<BuiltStep> _pre = [];
-    private readonly List<BuiltStep> _post = [];
-    private readonly List<BuiltStep> _label = [];
-    private readonly List<BuiltStep> _metrics = [];
+    private readonly ComponentBuilder _components;
+    private List<BuiltStep> _pre = [];
+    private List<BuiltStep> _post = [];
+    private List<BuiltStep> _label = [];
+    private List<BuiltStep> _metrics = [];
     private BuiltStep? _loader;
     private BuiltStep? _inferer;
 
-    private EvaluationWorkflow(MmarConfig config) => Config = config;
+    private EvaluationWorkflow(MmarConfig config, ComponentFactory factory)
+    {
+        Config = config;
+        _components = new ComponentBuilder(config, factory);
+    }
 
     /// <summary>The config it was built from.</summary>
     public MmarConfig Config { get; }
@@ -62,21 +66,19 @@ public sealed class EvaluationWorkflow : IDisposable
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(problems);
-        var workflow = new EvaluationWorkflow(config);
+        var workflow = new EvaluationWorkflow(config, services.GetRequiredService<ComponentFactory>());
         try
         {
-            var factory = services.GetRequiredService<ComponentFactory>();
             foreach (var missing in config.MissingRequiredSections())
                 problems.Error(config.File, missing.JsonPath, $"evaluation needs {missing.Meaning}");
-            workflow._loader = workflow.Single<IModelLoader>(factory, "model_loader", problems);
-            workflow._inferer = workflow.Single<IInferer>(factory, "inferer", problems);
-            workflow.Chain<ITransform>(factory, "pre_transforms", workflow._pre, problems);
-            workflow.Chain<ITransform>(factory, "post_transforms", workflow._post, problems);
-            workflow.Chain<ITransform>(factory, "label_transforms", workflow._label, problems);
-            workflow.Chain<IMetric>(factory, "val_metrics", workflow._metrics, problems);
-            var writers = new List<BuiltStep>();
-            workflow.Chain<IEvalWriter>(factory, "writers", writers, problems);
-            workflow.Writers = [.. writers.Select(s => (IEvalWriter)s.Component)];
+            var components = workflow._components;
+            workflow._loader = components.Single<IModelLoader>("model_loader", problems);
+            workflow._inferer = components.Single<IInferer>("inferer", problems);
+            workflow._pre = components.Chain<ITransform>("pre_transforms", problems);
+            workflow._post = components.Chain<ITransform>("post_transforms", problems);
+            workflow._label = components.Chain<ITransform>("label_transforms", problems);
+            workflow._metrics = components.Chain<IMetric>("val_metrics", problems);
+            workflow.Writers = [.. components.Chain<IEvalWriter>("writers", problems).Select(s => (IEvalWriter)s.Component)];
         }
         catch
         {
@@ -137,27 +139,17 @@ public sealed class EvaluationWorkflow : IDisposable
         }
     }
 
+    /// <summary>The inputs an evaluation reads from the data list: list <c>DATA_LIST_KEY</c> of <c>DATASET_JSON</c>; problems go to <paramref name="problems"/>.</summary>
+    public static IReadOnlyList<DatalistItem> DatalistInputs(MmarConfig config, ConfigProblems problems)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(problems);
+        if (config.Paths.DatasetJson is { } datalist) return Datalist.Load(datalist, config.Paths.DataRoot ?? config.MmarRoot, config.DataListKey, problems);
+        problems.Error(config.EnvironmentFile, KnownVariables.DatasetJson,
+            "evaluation reads its inputs from the data list DATASET_JSON names; define it (or pass --input to mmar infer)");
+        return [];
+    }
+
     /// <inheritdoc />
-    public void Dispose()
-    {
-        foreach (var component in _owned) (component as IDisposable)?.Dispose();
-        _owned.Clear();
-    }
-
-    private BuiltStep? Single<T>(ComponentFactory factory, string path, ConfigProblems problems) where T : class
-    {
-        if (Config.Component(path) is not { Disabled: false } spec || factory.Create<T>(spec, problems) is not { } component) return null;
-        _owned.Add(component);
-        return new BuiltStep(spec, component);
-    }
-
-    private void Chain<T>(ComponentFactory factory, string path, List<BuiltStep> steps, ConfigProblems problems) where T : class
-    {
-        foreach (var spec in Config.Components(path).Where(s => !s.Disabled))
-        {
-            if (factory.Create<T>(spec, problems) is not { } component) continue;
-            _owned.Add(component);
-            steps.Add(new BuiltStep(spec, component));
-        }
-    }
+    public void Dispose() => _components.Dispose();
 }

@@ -8,6 +8,7 @@ using Pipeline.Inferers;
 using Pipeline.Networks;
 using Pipeline.Training;
 using Pipeline.Workflows.Checks;
+using Pipeline.Workflows.Handlers;
 using Pipeline.Workflows.Pipelines;
 using static TorchSharp.torch;
 
@@ -15,21 +16,25 @@ namespace Pipeline.Workflows.Training;
 
 /// <summary>
 /// A training run built from config_train.json: the one place its components are wired, for <c>mmar train</c>, <c>mmar check</c> and
-/// the benchmarks alike. <see cref="Check"/> judges the built objects before anything runs; the workflow disposes what it built.
+/// <c>mmar preview</c> alike. <see cref="Check"/> judges the built objects before anything runs; the workflow disposes what it built.
 /// </summary>
 public sealed class TrainingWorkflow : IDisposable
 {
-    private readonly List<object> _owned = [];
-    private readonly List<BuiltStep> _trainChain = [];
-    private readonly List<BuiltStep> _validationChain = [];
-    private readonly List<BuiltStep> _metrics = [];
+    private readonly ComponentBuilder _components;
+    private List<BuiltStep> _trainChain = [];
+    private List<BuiltStep> _validationChain = [];
+    private List<BuiltStep> _metrics = [];
     private BuiltStep? _model;
     private BuiltStep? _inferer;
     private IImagePipeline? _trainPipeline;
     private IImagePipeline? _validationPipeline;
     private SizeArg? _trainingCrop;
 
-    private TrainingWorkflow(MmarConfig config) => Config = config;
+    private TrainingWorkflow(MmarConfig config, ComponentFactory factory)
+    {
+        Config = config;
+        _components = new ComponentBuilder(config, factory);
+    }
 
     /// <summary>The config it was built from.</summary>
     public MmarConfig Config { get; }
@@ -39,6 +44,12 @@ public sealed class TrainingWorkflow : IDisposable
 
     /// <summary>The loop's settings from the config's globals.</summary>
     public TrainingSettings Settings { get; private set; } = null!;
+
+    /// <summary><c>train.pre_transforms</c> as built, also when other sections failed to build.</summary>
+    public TransformChain TrainChain => new(Components<ITransform>(_trainChain));
+
+    /// <summary><c>validate.pre_transforms</c> as built, also when other sections failed to build.</summary>
+    public TransformChain ValidationChain => new(Components<ITransform>(_validationChain));
 
     /// <summary>The network's name as the config gives it.</summary>
     public string NetworkName => _model?.Spec.DisplayName ?? "the network";
@@ -56,10 +67,11 @@ public sealed class TrainingWorkflow : IDisposable
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(problems);
-        var workflow = new TrainingWorkflow(config);
+        var factory = services.GetRequiredService<ComponentFactory>();
+        var workflow = new TrainingWorkflow(config, factory);
         try
         {
-            workflow.BuildComponents(services.GetRequiredService<ComponentFactory>(), problems, resume);
+            workflow.BuildComponents(factory, problems, resume);
         }
         catch
         {
@@ -79,23 +91,22 @@ public sealed class TrainingWorkflow : IDisposable
         var seed = TrainingGlobals.Seed(Config, problems);
         manual_seed(seed);
         var modelSpec = Config.Component("train.model");
-        var network = modelSpec is null ? null : Own(CreateNetwork(factory, modelSpec, problems));
+        var network = modelSpec is null ? null : _components.Own(CreateNetwork(factory, modelSpec, problems));
         if (network is not null) _model = new BuiltStep(modelSpec!, network);
-        var loss = Single<ILoss>(factory, "train.loss", problems);
-        var optimizer = Single<IOptimizerFactory>(factory, "train.optimizer", problems);
+        var loss = _components.Single<ILoss>("train.loss", problems)?.Component as ILoss;
+        var optimizer = _components.Single<IOptimizerFactory>("train.optimizer", problems)?.Component as IOptimizerFactory;
         if (optimizer is null && Config.Component("train.optimizer") is null)
             problems.Error(Config.File, "train.optimizer", "training needs an optimizer, e.g. {\"name\": \"Adam\"}");
-        var lrPolicy = Single<ILrPolicy>(factory, "train.lr_policy", problems);
-        var trainChain = Chain<ITransform>(factory, "train.pre_transforms", _trainChain, problems);
-        var batchTransforms = Chain<IBatchTransform>(factory, "train.batch_transforms", [], problems);
-        _trainPipeline = Single<IImagePipeline>(factory, "train.image_pipeline", problems);
-        _validationPipeline = Single<IImagePipeline>(factory, "validate.image_pipeline", problems);
-        var validationChain = Chain<ITransform>(factory, "validate.pre_transforms", _validationChain, problems);
-        var inferer = Single<IInferer>(factory, "validate.inferer", problems);
-        if (inferer is not null) _inferer = new BuiltStep(Config.Component("validate.inferer")!, inferer);
-        var metrics = Chain<IMetric>(factory, "validate.metrics", _metrics, problems);
-        var auxOps = Chain<IAuxOp>(factory, "train.aux_ops", [], problems);
-        var handlers = Chain<ITrainingHandler>(factory, "train.handlers", [], problems);
+        var lrPolicy = _components.Single<ILrPolicy>("train.lr_policy", problems)?.Component as ILrPolicy;
+        _trainChain = _components.Chain<ITransform>("train.pre_transforms", problems);
+        var batchTransforms = _components.Chain<IBatchTransform>("train.batch_transforms", problems);
+        _trainPipeline = _components.Single<IImagePipeline>("train.image_pipeline", problems)?.Component as IImagePipeline;
+        _validationPipeline = _components.Single<IImagePipeline>("validate.image_pipeline", problems)?.Component as IImagePipeline;
+        _validationChain = _components.Chain<ITransform>("validate.pre_transforms", problems);
+        _inferer = _components.Single<IInferer>("validate.inferer", problems);
+        _metrics = _components.Chain<IMetric>("validate.metrics", problems);
+        var auxOps = _components.Chain<IAuxOp>("train.aux_ops", problems);
+        var handlers = _components.Chain<ITrainingHandler>("train.handlers", problems);
 
         Settings = TrainingGlobals.Read(Config, optimizer?.LearningRate, seed, problems) with
         {
@@ -117,11 +128,12 @@ public sealed class TrainingWorkflow : IDisposable
 
         if (problems.ErrorCount > errorsBefore || network is null || loss is null || optimizer is null || _trainPipeline is null) return;
         Setup = new TrainingSetup(network, new NetworkSpec(modelSpec!.Path ?? modelSpec.Name ?? "", modelSpec.Args), loss, optimizer, lrPolicy,
-            new TransformChain(trainChain), batchTransforms, _trainPipeline,
-            _validationPipeline is null ? null : new TransformChain(validationChain), _validationPipeline?.ForValidation(), inferer, metrics)
+            new TransformChain(Components<ITransform>(_trainChain)), Components<IBatchTransform>(batchTransforms), _trainPipeline,
+            _validationPipeline is null ? null : new TransformChain(Components<ITransform>(_validationChain)), _validationPipeline?.ForValidation(),
+            _inferer?.Component as IInferer, Components<IMetric>(_metrics))
         {
-            AuxOps = auxOps,
-            Handlers = handlers,
+            AuxOps = Components<IAuxOp>(auxOps),
+            Handlers = Components<ITrainingHandler>(handlers),
             CreateReplica = () =>
             {
                 var replicaProblems = new ConfigProblems();
@@ -146,8 +158,18 @@ public sealed class TrainingWorkflow : IDisposable
         if (contract is not null)
         {
             InputContractCheck.Training(file, NetworkName, contract, dynamic, _trainingCrop, problems);
+            if (_trainPipeline is SegmentationImagePipeline { ImageChannels: var channels } && channels != contract.InChannels)
+                problems.Error(file, JsonPaths.Property(JsonPaths.Property(Config.Component("train.image_pipeline")!.JsonPath, "args"), "output_image_channels"),
+                    $"found {channels}; {NetworkName} takes in_channels {contract.InChannels}, and every training image must have that many channels");
             InputContractCheck.Inferer(file, NetworkName, contract, dynamic, _trainingCrop, _inferer, InputContractCheck.LastCrop(_validationChain), problems);
         }
+
+        // The chain's last crop makes every sample; the pipeline insists on its own output_crop_size.
+        if (_trainPipeline is SegmentationImagePipeline { CropSize: var declared } && InputContractCheck.LastCrop(_trainChain) is { } chainCrop &&
+            (chainCrop.Size.Count == 1 ? Enumerable.Repeat(chainCrop.Size[0], declared.Count).ToList() : chainCrop.Size) is var size &&
+            (size.Count != declared.Count || size.Zip(declared).Any(p => p.Second > 0 && p.First != p.Second)))
+            problems.Error(file, chainCrop.JsonPath,
+                $"the crop [{chainCrop.Text}] differs from the training pipeline's output_crop_size [{string.Join(", ", declared)}]; every training sample must have that size");
 
         var trainFields = StartFields(_trainPipeline);
         if (trainFields is not null) FieldFlowCheck.Chain(file, _trainChain, trainFields, problems);
@@ -171,37 +193,17 @@ public sealed class TrainingWorkflow : IDisposable
     /// <summary>Runs the training loop with the config's handlers and <paramref name="hostHandlers"/>; returns the best key metric and its epoch.</summary>
     public (double BestMetric, int BestEpoch) Run(IReadOnlyList<ITrainingHandler> hostHandlers, CancellationToken cancellation = default)
     {
+        ArgumentNullException.ThrowIfNull(hostHandlers);
         var setup = Setup ?? throw new InvalidOperationException("the workflow has configuration errors; check them before running");
-        return new SupervisedTrainer(setup with { Handlers = [.. setup.Handlers, .. hostHandlers] }, Settings).Run(cancellation);
+        // A host that shows statistics itself (on its own output) stands in for the config's StatsHandler, which would write to the process console.
+        var configHandlers = hostHandlers.OfType<StatsHandler>().Any() ? setup.Handlers.Where(h => h is not StatsHandler) : setup.Handlers;
+        return new SupervisedTrainer(setup with { Handlers = [.. configHandlers, .. hostHandlers] }, Settings).Run(cancellation);
     }
 
     /// <inheritdoc />
-    public void Dispose()
-    {
-        foreach (var component in _owned) (component as IDisposable)?.Dispose();
-        _owned.Clear();
-    }
+    public void Dispose() => _components.Dispose();
 
-    private T? Own<T>(T? component) where T : class
-    {
-        if (component is not null) _owned.Add(component);
-        return component;
-    }
-
-    private T? Single<T>(ComponentFactory factory, string path, ConfigProblems problems) where T : class =>
-        Config.Component(path) is { Disabled: false } spec ? Own(factory.Create<T>(spec, problems)) : null;
-
-    private List<T> Chain<T>(ComponentFactory factory, string path, List<BuiltStep> steps, ConfigProblems problems) where T : class
-    {
-        var built = new List<T>();
-        foreach (var spec in Config.Components(path).Where(s => !s.Disabled))
-        {
-            if (Own(factory.Create<T>(spec, problems)) is not { } component) continue;
-            built.Add(component);
-            steps.Add(new BuiltStep(spec, component));
-        }
-        return built;
-    }
+    private static List<T> Components<T>(IEnumerable<BuiltStep> steps) => [.. steps.Select(s => (T)s.Component)];
 
     private static nn.Module<Tensor, Tensor>? CreateNetwork(ComponentFactory factory, ComponentSpec spec, ConfigProblems problems)
     {
