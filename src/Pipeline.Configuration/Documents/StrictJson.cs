@@ -161,6 +161,9 @@ public static class StrictJson
     {
         var cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
         var core = cut >= 0 ? message[..cut] : message;
+        // The parser quotes everything from the bad literal to the end of the file; the literal itself is enough.
+        core = System.Text.RegularExpressions.Regex.Replace(core, @"^'([^\s,:\]\}]*).*?' is an invalid JSON literal", "'$1' is an invalid JSON literal",
+            System.Text.RegularExpressions.RegexOptions.Singleline);
         return core.Replace("\r", "").Replace("\n", "\\n").TrimEnd();
     }
 }

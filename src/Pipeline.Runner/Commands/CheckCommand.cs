@@ -86,9 +86,7 @@ public static class CheckCommand
         else
         {
             using var workflow = EvaluationWorkflow.Build(config, services, problems);
-            var items = config.Paths.DatasetJson is { } datalist
-                ? Datalist.Load(datalist, config.Paths.DataRoot ?? config.MmarRoot, config.DataListKey, problems)
-                : null;
+            var items = EvaluationWorkflow.DatalistInputs(config, problems);
             var doValidation = config.Globals.GetBoolean("do_validation", true);
             workflow.Check(problems, config.Paths.DatasetJson, items, doValidation);
         }

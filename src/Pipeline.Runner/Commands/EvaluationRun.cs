@@ -29,12 +29,19 @@ public static class EvaluationRun
         var set = new List<string>(request.Set);
         if (request.OutputDir is { } outDir) set.Add($"{KnownVariables.EvalOutputPath}={Path.GetFullPath(outDir)}");
         if (request.DataListKey is { } key) set.Add($"{KnownVariables.DataListKey}={key}");
-        var loaded = MmarLoader.Load(new MmarLoadOptions
+        // Read, build and check exactly as mmar check does, so the run refuses what check refuses, with the same messages.
+        var problems = new ConfigProblems();
+        var read = MmarLoader.Read(new MmarLoadOptions
         {
             MmarRoot = request.Mmar, ConfigFile = request.Config ?? DefaultConfigFile, EnvironmentFile = request.Environment, Set = set, Kind = ConfigKind.Validation,
         });
-        var problems = new ConfigProblems();
+        problems.AddRange(read.Problems.Items);
+        if (read.Config is not { } loaded) throw new ConfigException(problems.Items);
         using var services = MmarServices.Create(request.Mmar, request.Plugins, loaded.Paths, problems);
+        using var workflow = EvaluationWorkflow.Build(loaded, services, problems);
+        var doValidation = !request.Inference && loaded.Globals.GetBoolean("do_validation", true);
+        var all = Inputs(request, loaded, problems);
+        workflow.Check(problems, request.Input is null ? loaded.Paths.DatasetJson : null, all, doValidation);
         problems.ThrowIfErrors();
 
         ShardSpec? shard;
@@ -47,9 +54,6 @@ public static class EvaluationRun
             throw new ConfigException("", "--shard", e.Message);
         }
 
-        using var workflow = EvaluationWorkflow.Build(loaded, services, problems);
-        problems.ThrowIfErrors();
-        var doValidation = !request.Inference && loaded.Globals.GetBoolean("do_validation", true);
         var outputInferResult = request.Inference || loaded.Globals.GetBoolean("output_infer_result", true);
         var outputDir = loaded.Paths.EvalOutputDir ?? Path.Combine(loaded.MmarRoot, "eval");
         var reportDir = shard is null ? outputDir : Path.Combine(outputDir, shard.FolderName);
@@ -58,9 +62,6 @@ public static class EvaluationRun
         if (request.Inference && writers.Count == 0)
             throw new ConfigException(loaded.File, "writers", "inference writes its predictions through writers, and the config has none; add e.g. {\"name\": \"WriteNifti\", \"args\": {\"field\": \"model\", \"dtype\": \"uint8\"}}");
 
-        var all = Inputs(request, loaded);
-        workflow.Check(problems, request.Input is null ? loaded.Paths.DatasetJson : null, all, doValidation);
-        problems.ThrowIfErrors();
         var items = shard is null ? all : all.Where((_, position) => shard.Includes(position)).ToList();
         var plan = OutputPlan.Create(items, outputInferResult ? writers : [], outputDir);
         if (plan.Problems.Count > 0)
@@ -113,7 +114,7 @@ public static class EvaluationRun
         return merged.Failures.Count > 0 ? ExitCodes.Failure : ExitCodes.Success;
     }
 
-    private static List<DatalistItem> Inputs(EvaluationRequest request, MmarConfig loaded)
+    private static IReadOnlyList<DatalistItem> Inputs(EvaluationRequest request, MmarConfig loaded, ConfigProblems problems)
     {
         if (request.Input is { } input)
         {
@@ -126,9 +127,7 @@ public static class EvaluationRun
             if (files.Count == 0) throw new ConfigException("", "--input", $"{full}: the folder holds no .nii or .nii.gz images");
             return files.Select((f, i) => DatalistItem.ForImage(i, f)).ToList();
         }
-        if (loaded.Paths.DatasetJson is not { } datalist)
-            throw new ConfigException(loaded.EnvironmentFile, KnownVariables.DatasetJson, "evaluation reads its inputs from the data list DATASET_JSON names; define it (or pass --input to mmar infer)");
-        return Datalist.Load(datalist, loaded.Paths.DataRoot ?? loaded.MmarRoot, loaded.DataListKey).ToList();
+        return EvaluationWorkflow.DatalistInputs(loaded, problems);
     }
 
     private static Dictionary<int, ItemOutcome> PreviousOutcomes(string reportDir)

@@ -50,13 +50,15 @@ public static class TrainCommand
     public static int Run(string mmar, string? config, string environment, IReadOnlyList<string> set, IReadOnlyList<string> pluginDirs, TextWriter output,
         bool resume = false)
     {
-        var loaded = MmarLoader.Load(new MmarLoadOptions
+        // Read, build and check exactly as mmar check does, so the run refuses what check refuses, with the same messages.
+        var problems = new ConfigProblems();
+        var read = MmarLoader.Read(new MmarLoadOptions
         {
             MmarRoot = mmar, ConfigFile = config ?? MmarLoadOptions.DefaultConfigFile, EnvironmentFile = environment, Set = set, Kind = ConfigKind.Train,
         });
-        var problems = new ConfigProblems();
+        problems.AddRange(read.Problems.Items);
+        if (read.Config is not { } loaded) throw new ConfigException(problems.Items);
         using var services = MmarServices.Create(mmar, pluginDirs, loaded.Paths, problems);
-        problems.ThrowIfErrors();
         using var workflow = TrainingWorkflow.Build(loaded, services, problems, resume);
         workflow.Check(problems);
         problems.ThrowIfErrors();
@@ -69,10 +71,11 @@ public static class TrainCommand
         if (settings.Resume) output.WriteLine($"resuming from {Path.Combine(settings.CheckpointDir, SupervisedTrainer.FinalCheckpoint)}");
         else if (settings.InitialCheckpoint is { } initial) output.WriteLine($"fine-tuning: starting from the weights in {initial}");
 
-        // Every run reports to the console (unless the config lists its own StatsHandler), to training.log and to TensorBoard.
-        var hostHandlers = new List<ITrainingHandler>();
-        if (!workflow.Setup!.Handlers.OfType<StatsHandler>().Any())
-            hostHandlers.Add(StatsHandler.WritingTo(output, interactive: ReferenceEquals(output, System.Console.Out) && !System.Console.IsOutputRedirected));
+        // Every run reports to the command's output (standing in for a StatsHandler the config lists), to training.log and to TensorBoard.
+        var hostHandlers = new List<ITrainingHandler>
+        {
+            StatsHandler.WritingTo(output, interactive: ReferenceEquals(output, System.Console.Out) && !System.Console.IsOutputRedirected),
+        };
         hostHandlers.Add(new TrainingLogFileHandler(settings.CheckpointDir));
         hostHandlers.Add(new TensorBoardHandler(settings.CheckpointDir));
         try

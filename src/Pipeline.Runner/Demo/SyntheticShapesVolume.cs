@@ -18,7 +18,12 @@ public static class SyntheticShapesVolume
     public static readonly double[] Spacing = [1.5, 1.5, 3.0];
 
     /// <summary>Builds image (float32) and label (uint8, 0/1) for <paramref name="seed"/>; the caller disposes both.</summary>
-    public static (MedicalImage Image, MedicalImage Label) Create(long seed)
+    /// <param name="seed">The case's seed.</param>
+    /// <param name="hounsfield">
+    /// Write CT-like intensities instead: air (−1000 HU) outside a body cylinder, soft tissue (40 HU) inside, the objects at 120 HU,
+    /// noise σ 20 HU — so a Clara CT window such as −57…164 sees what it would in a real scan. The label is the same.
+    /// </param>
+    public static (MedicalImage Image, MedicalImage Label) Create(long seed, bool hounsfield = false)
     {
         using var scope = NewDisposeScope();
         var generator = new Generator((ulong)seed);
@@ -36,7 +41,13 @@ public static class SyntheticShapesVolume
 
         var ramp = grid[0].div(extent[0]).mul(0.3 * (uniform[13] - 0.5));
         var noise = randn(Shape, generator: generator).mul(0.3);
-        var image = mask.to(ScalarType.Float32).add(ramp).add(noise).unsqueeze(0);
+        var image = mask.to(ScalarType.Float32).add(ramp).add(noise);
+        if (hounsfield)
+        {
+            var body = grid[0].sub(extent[0] / 2).div(extent[0] * 0.48).square().add(grid[1].sub(extent[1] / 2).div(extent[1] * 0.45).square()).le(1.0);
+            image = where(body.logical_or(mask), image.mul(80).add(40), noise.mul(66).add(-1000));
+        }
+        image = image.unsqueeze(0);
         var label = mask.to(ScalarType.Byte).unsqueeze(0);
 
         var affine = AffineMatrix.Diagonal(Spacing[0], Spacing[1], Spacing[2]);

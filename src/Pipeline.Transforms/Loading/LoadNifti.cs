@@ -14,7 +14,7 @@ namespace Pipeline.Transforms.Loading;
 /// images alone. Clara's reader option <c>nii_is_channels_first</c> is not supported (our images are always channels-first).
 /// </remarks>
 [Component(ComponentKind.Transform, "LoadNifti")]
-public sealed class LoadNifti : ITransform, IDeclaresFields
+public sealed class LoadNifti : ITransform, IDeclaresFields, ILoadsFiles
 {
     private readonly string[] _fields;
     private readonly ScalarType? _dtype;

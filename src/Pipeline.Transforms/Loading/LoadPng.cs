@@ -12,7 +12,7 @@ namespace Pipeline.Transforms.Loading;
 /// arg) converts colour to one grey channel with PIL's formula. Channel files must share one size.
 /// </remarks>
 [Component(ComponentKind.Transform, "LoadPng")]
-public sealed class LoadPng : ITransform, IDeclaresFields
+public sealed class LoadPng : ITransform, IDeclaresFields, ILoadsFiles
 {
     private readonly string[] _fields;
     private readonly ScalarType? _dtype;

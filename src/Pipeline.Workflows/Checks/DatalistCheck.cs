@@ -19,6 +19,15 @@ public static class DatalistCheck
         ArgumentNullException.ThrowIfNull(items);
         ArgumentNullException.ThrowIfNull(chain);
         ArgumentNullException.ThrowIfNull(problems);
+        // What a loader reads must be a file path (or a list of them) in every item, not another JSON value.
+        var loaded = chain.Where(s => s.Component is ILoadsFiles and IDeclaresFields).SelectMany(s => ((IDeclaresFields)s.Component).ReadsFields).ToHashSet(StringComparer.Ordinal);
+        var wrong = 0;
+        foreach (var item in items)
+            foreach (var field in loaded)
+                if (item.TryGetValue(field, out var value) && ++wrong <= MaxMissingReported)
+                    problems.Error(datalistFile, JsonPaths.Property(item.JsonPath, field),
+                        $"found {ValueShapes.DescribeFound(value)}; accepted: a file path, or a list of file paths (one per channel)");
+        if (wrong > 0) return;
         var missing = 0;
         foreach (var item in items)
             foreach (var (field, _) in item.Files)

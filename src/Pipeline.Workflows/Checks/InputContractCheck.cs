@@ -39,7 +39,7 @@ public static class InputContractCheck
         ArgumentNullException.ThrowIfNull(contract);
         ArgumentNullException.ThrowIfNull(problems);
         if (inferer is null) return;
-        var fixedShape = contract.FixedShape ?? (!contract.SupportsDynamicShape || !dynamic ? KnownCrop(trainingCrop, contract) : null);
+        var fixedShape = contract.FixedShape ?? (!contract.SupportsDynamicShape ? KnownCrop(trainingCrop, contract) : null);
         var infererArgs = JsonPaths.Property(inferer.Spec.JsonPath, "args");
         switch (inferer.Component)
         {
@@ -51,14 +51,18 @@ public static class InputContractCheck
                     problems.Error(file, roi.JsonPath, $"roi_size has {roi.Size.Count} entries but {network} is {contract.SpatialDims}-D");
                     return;
                 }
+                // Clara's static graph (dynamic_input_shape false) took only the crop; a network that accepts other sizes simply takes the window.
+                if (fixedShape is null && !dynamic && KnownCrop(trainingCrop, contract) is { } crop && !roi.Size.SequenceEqual(crop))
+                    problems.Warning(file, roi.JsonPath,
+                        $"roi_size [{roi.Text}] differs from the training crop [{string.Join(", ", crop)}] while dynamic_input_shape is false; Clara's static graph " +
+                        $"would only take the crop, but {network} accepts other sizes, so validation runs with [{roi.Text}] windows");
                 if (fixedShape is not null)
                 {
                     if (!roi.Size.SequenceEqual(fixedShape))
                         problems.Error(file, roi.JsonPath,
                             $"roi_size [{roi.Text}] differs from the shape [{string.Join(", ", fixedShape)}] {network} is built for " +
-                            (contract.FixedShape is not null ? "(it was trained for that shape)" : trainingCrop is null ? "" : $"(the training crop, {trainingCrop.JsonPath}), ") +
-                            (contract.FixedShape is not null || !contract.SupportsDynamicShape ? "and a fixed-shape network accepts only that shape" : "and dynamic_input_shape is false") +
-                            $"; set roi_size to [{string.Join(", ", fixedShape)}]" + (contract.FixedShape is null && contract.SupportsDynamicShape ? " or dynamic_input_shape to true" : ""));
+                            (trainingCrop is null ? "(it was trained for that shape)" : $"(the training crop, {trainingCrop.JsonPath})") +
+                            $", and a fixed-shape network accepts only that shape; set roi_size to [{string.Join(", ", fixedShape)}]");
                     return;
                 }
                 if (roi.Size.Any(s => s <= 0) && contract.FixedShape is null && !contract.SupportsDynamicShape)

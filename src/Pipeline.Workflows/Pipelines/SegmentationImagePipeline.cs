@@ -84,6 +84,9 @@ public class SegmentationImagePipeline : IImagePipeline
     /// <summary>Clara's <c>data_list_key</c>: the list the items come from.</summary>
     public string DataListKey { get; }
 
+    /// <summary>Clara's <c>output_image_channels</c>: the channels field <c>image</c> must have.</summary>
+    public int ImageChannels => _builder.ImageChannels;
+
     /// <summary>The data-list file the items come from.</summary>
     public string DataListFile { get; }
 

@@ -45,6 +45,9 @@ public static class TrainingGlobals
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(problems);
         var globals = config.Globals;
+        foreach (var key in new[] { "epochs", "num_training_epoch_per_valid", "learning_rate", "train_summary_recording_interval" })
+            if (globals.Contains(key) && globals.Get(key) is null)
+                problems.Error(config.File, key, "found null; accepted: a number (leave the key out for its default)");
         var epochs = globals.GetInteger("epochs", 1);
         if (epochs < 1)
             problems.Error(config.File, "epochs", $"found {epochs}; accepted: 1 or more (the number of epochs to train; raise it with --set epochs=N to train a finished run further)");

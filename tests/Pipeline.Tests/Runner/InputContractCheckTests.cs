@@ -50,12 +50,15 @@ public sealed class InputContractCheckTests
     }
 
     [Test]
-    public void AStaticNetworkNeedsRoiSizeEqualToTheCrop()
+    public void AFixedShapeNetworkNeedsRoiSizeEqualToTheCropAndAStaticGraphOnlyWarns()
     {
-        var run = Check(UNet3D, "[96, 96, 96]", "[160, 160, 160]", dynamic: false);
+        var fixedShape = Check(SegResnet, "[96, 96, 96]", "[160, 160, 160]", dynamic: false);
+        var staticGraph = Check(UNet3D, "[96, 96, 96]", "[160, 160, 160]", dynamic: false);
 
-        Assert.That(run.Error, Does.Contain("validate.inferer.args.roi_size: error: roi_size [160, 160, 160] differs from the shape [96, 96, 96] UNet3D is built for (the training crop")
-            .And.Contain("dynamic_input_shape to true"));
+        Assert.That(fixedShape.Error, Does.Contain("validate.inferer.args.roi_size: error: roi_size [160, 160, 160] differs from the shape [96, 96, 96] SegResnet is built for (the training crop")
+            .And.Contain("a fixed-shape network accepts only that shape"));
+        Assert.That(staticGraph.Error, Does.Contain("validate.inferer.args.roi_size: warning: roi_size [160, 160, 160] differs from the training crop [96, 96, 96] while dynamic_input_shape is false")
+            .And.Not.Contain("roi_size: error"));
     }
 
     [Test]
