@@ -70,17 +70,9 @@ public sealed class Adam : OptimizerHelper
     public override void add_param_group(ParamGroup paramGroup)
     {
         ArgumentNullException.ThrowIfNull(paramGroup);
-        var defaults = (Options)_defaults;
         paramGroup.Options ??= new Options();
         var o = (Options)paramGroup.Options;
-        o.LearningRate ??= defaults.LearningRate;
-        o.Beta1 ??= defaults.Beta1;
-        o.Beta2 ??= defaults.Beta2;
-        o.Eps ??= defaults.Eps;
-        o.WeightDecay ??= defaults.WeightDecay;
-        o.Amsgrad ??= defaults.Amsgrad;
-        o.Maximize ??= defaults.Maximize;
-        o.InitialLearningRate = o.LearningRate!.Value;
+        o.FillFrom((Options)_defaults);
         _parameter_groups.Add(paramGroup);
         foreach (var p in paramGroup.Parameters)
         {
@@ -98,38 +90,33 @@ public sealed class Adam : OptimizerHelper
     }
 
     /// <summary>Hyper-parameters of a parameter group, saved in the order torch's Adam saves them.</summary>
-    public sealed class Options : OptimizerOptions
+    public sealed class Options : MomentOptions
     {
-        /// <summary>Decay of the first moment.</summary>
-        public double? Beta1;
-        /// <summary>Decay of the second moment.</summary>
-        public double? Beta2;
-        /// <summary>Added to the bias-corrected √v.</summary>
-        public double? Eps;
-        /// <summary>L2 penalty added to the gradient.</summary>
-        public double? WeightDecay;
         /// <summary>Whether the running maximum of v is used.</summary>
         public bool? Amsgrad;
         /// <summary>Whether the objective is maximised.</summary>
         public bool? Maximize;
 
         /// <inheritdoc />
+        public override void FillFrom(MomentOptions defaults)
+        {
+            base.FillFrom(defaults);
+            var d = (Options)defaults;
+            Amsgrad ??= d.Amsgrad;
+            Maximize ??= d.Maximize;
+        }
+
+        /// <inheritdoc />
         public override void LoadStateDict(OptimizerOptions source)
         {
             base.LoadStateDict(source);
-            var s = (Options)source;
-            (Beta1, Beta2, Eps, WeightDecay, Amsgrad, Maximize) = (s.Beta1, s.Beta2, s.Eps, s.WeightDecay, s.Amsgrad, s.Maximize);
+            (Amsgrad, Maximize) = (((Options)source).Amsgrad, ((Options)source).Maximize);
         }
 
         /// <inheritdoc />
         public override void LoadStateDict(BinaryReader reader)
         {
-            ArgumentNullException.ThrowIfNull(reader);
             base.LoadStateDict(reader);
-            Beta1 = reader.ReadDouble();
-            Beta2 = reader.ReadDouble();
-            Eps = reader.ReadDouble();
-            WeightDecay = reader.ReadDouble();
             Amsgrad = reader.ReadBoolean();
             Maximize = reader.ReadBoolean();
         }
@@ -137,12 +124,7 @@ public sealed class Adam : OptimizerHelper
         /// <inheritdoc />
         public override void SaveStateDict(BinaryWriter writer)
         {
-            ArgumentNullException.ThrowIfNull(writer);
             base.SaveStateDict(writer);
-            writer.Write(Beta1!.Value);
-            writer.Write(Beta2!.Value);
-            writer.Write(Eps!.Value);
-            writer.Write(WeightDecay!.Value);
             writer.Write(Amsgrad!.Value);
             writer.Write(Maximize!.Value);
         }

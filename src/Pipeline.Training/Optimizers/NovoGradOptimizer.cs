@@ -79,17 +79,9 @@ public sealed class NovoGradOptimizer : OptimizerHelper
     /// <inheritdoc />
     public override void add_param_group(ParamGroup paramGroup)
     {
-        var defaults = (Options)_defaults;
         paramGroup.Options ??= new Options();
         var o = (Options)paramGroup.Options;
-        o.LearningRate ??= defaults.LearningRate;
-        o.Beta1 ??= defaults.Beta1;
-        o.Beta2 ??= defaults.Beta2;
-        o.Eps ??= defaults.Eps;
-        o.WeightDecay ??= defaults.WeightDecay;
-        o.GradAveraging ??= defaults.GradAveraging;
-        o.Amsgrad ??= defaults.Amsgrad;
-        o.InitialLearningRate = o.LearningRate!.Value;
+        o.FillFrom((Options)_defaults);
         _parameter_groups.Add(paramGroup);
         foreach (var p in paramGroup.Parameters)
         {
@@ -113,37 +105,33 @@ public sealed class NovoGradOptimizer : OptimizerHelper
     public double SecondMoment(Parameter parameter) => ((State)_state[parameter.Handle]).ExpAvgSq.item<float>();
 
     /// <summary>Hyper-parameters of a parameter group.</summary>
-    public sealed class Options : OptimizerOptions
+    public sealed class Options : MomentOptions
     {
-        /// <summary>Decay of the first moment.</summary>
-        public double? Beta1;
-        /// <summary>Decay of the layer-wise second moment.</summary>
-        public double? Beta2;
-        /// <summary>Added to √v.</summary>
-        public double? Eps;
-        /// <summary>Weight of the decoupled-from-normalisation L2 term.</summary>
-        public double? WeightDecay;
         /// <summary>Whether the normalised gradient is scaled by 1 − β₁.</summary>
         public bool? GradAveraging;
         /// <summary>Whether the running maximum of v is used.</summary>
         public bool? Amsgrad;
 
         /// <inheritdoc />
+        public override void FillFrom(MomentOptions defaults)
+        {
+            base.FillFrom(defaults);
+            var d = (Options)defaults;
+            GradAveraging ??= d.GradAveraging;
+            Amsgrad ??= d.Amsgrad;
+        }
+
+        /// <inheritdoc />
         public override void LoadStateDict(OptimizerOptions source)
         {
             base.LoadStateDict(source);
-            var s = (Options)source;
-            (Beta1, Beta2, Eps, WeightDecay, GradAveraging, Amsgrad) = (s.Beta1, s.Beta2, s.Eps, s.WeightDecay, s.GradAveraging, s.Amsgrad);
+            (GradAveraging, Amsgrad) = (((Options)source).GradAveraging, ((Options)source).Amsgrad);
         }
 
         /// <inheritdoc />
         public override void LoadStateDict(BinaryReader reader)
         {
             base.LoadStateDict(reader);
-            Beta1 = reader.ReadDouble();
-            Beta2 = reader.ReadDouble();
-            Eps = reader.ReadDouble();
-            WeightDecay = reader.ReadDouble();
             GradAveraging = reader.ReadBoolean();
             Amsgrad = reader.ReadBoolean();
         }
@@ -152,10 +140,6 @@ public sealed class NovoGradOptimizer : OptimizerHelper
         public override void SaveStateDict(BinaryWriter writer)
         {
             base.SaveStateDict(writer);
-            writer.Write(Beta1!.Value);
-            writer.Write(Beta2!.Value);
-            writer.Write(Eps!.Value);
-            writer.Write(WeightDecay!.Value);
             writer.Write(GradAveraging!.Value);
             writer.Write(Amsgrad!.Value);
         }
