@@ -1,7 +1,7 @@
 namespace Pipeline.IO;
 
 /// <summary>Writes files so that readers (and a crash) never see a half-written output: write a temp file beside the target, then rename.</summary>
-public static class AtomicFile
+internal static class AtomicFile
 {
     /// <summary>Writes through <paramref name="write"/> into a temp file in the target's folder, then moves it over <paramref name="path"/>.</summary>
     public static void Write(string path, Action<Stream> write)

@@ -88,12 +88,9 @@ public static class TorchNativeLoader
             if (File.Exists(target) && File.GetLastWriteTimeUtc(target) >= info.LastWriteTimeUtc) return target;
             try
             {
-                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
                 var bytes = File.ReadAllBytes(original);
                 ElfVersionNeedPatcher.Weaken(bytes, versions);
-                var temp = $"{target}.{Environment.ProcessId}.tmp";
-                File.WriteAllBytes(temp, bytes);
-                File.Move(temp, target, overwrite: true); // atomic: concurrent processes never see a partial copy
+                IO.AtomicFile.Write(target, stream => stream.Write(bytes)); // concurrent processes never see a partial copy
                 return target;
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Pipeline.Networks.Weights;
+using Pipeline.IO;
 using static TorchSharp.torch;
 
 namespace Pipeline.Networks.Checkpoints;
@@ -22,8 +23,14 @@ public static class CheckpointFile
     private const string TrainingPrefix = "training/";
 
     /// <summary>Atomically writes <paramref name="checkpoint"/> to <paramref name="path"/>; an interrupted write leaves any previous file intact.</summary>
-    public static void Write(string path, Checkpoint checkpoint)
+    public static void Write(string path, Checkpoint checkpoint) =>
+        Write(new OutputFolder(Path.GetDirectoryName(Path.GetFullPath(path))!, "the output path"), path, checkpoint);
+
+    /// <summary>Atomically writes <paramref name="checkpoint"/> to <paramref name="path"/> inside <paramref name="folder"/>.</summary>
+    /// <exception cref="OutputPathException">The path lies outside the folder or leads out of it through a link.</exception>
+    public static void Write(OutputFolder folder, string path, Checkpoint checkpoint)
     {
+        ArgumentNullException.ThrowIfNull(folder);
         ArgumentNullException.ThrowIfNull(checkpoint);
         var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         foreach (var (name, tensor) in checkpoint.Weights) tensors[ModelPrefix + name] = tensor;
@@ -36,12 +43,10 @@ public static class CheckpointFile
             ["input_contract"] = checkpoint.Contract.ToJson(),
         };
         if (checkpoint.TrainingState is { } state) metadata["training_state"] = state.ToJsonString();
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (directory is not null) Directory.CreateDirectory(directory);
-        SafetensorsWriter.Write(path, tensors, metadata);
+        SafetensorsWriter.Write(folder, path, tensors, metadata);
     }
 
-    /// <summary>Reads a checkpoint written by <see cref="Write"/>.</summary>
+    /// <summary>Reads a checkpoint written by <see cref="Write(OutputFolder, string, Checkpoint)"/>.</summary>
     /// <exception cref="CheckpointFormatException">The file is missing, not safetensors, or not one of our checkpoints.</exception>
     public static Checkpoint Read(string path)
     {

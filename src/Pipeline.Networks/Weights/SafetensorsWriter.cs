@@ -10,8 +10,14 @@ namespace Pipeline.Networks.Weights;
 public static class SafetensorsWriter
 {
     /// <summary>Atomically writes <paramref name="tensors"/> (any device, any layout) and optional string <paramref name="metadata"/> to <paramref name="path"/>.</summary>
-    public static void Write(string path, IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string>? metadata = null)
+    public static void Write(string path, IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string>? metadata = null) =>
+        Write(new OutputFolder(Path.GetDirectoryName(Path.GetFullPath(path))!, "the output path"), path, tensors, metadata);
+
+    /// <summary>Atomically writes <paramref name="tensors"/> and <paramref name="metadata"/> to <paramref name="path"/> inside <paramref name="folder"/>.</summary>
+    /// <exception cref="OutputPathException">The path lies outside the folder or leads out of it through a link.</exception>
+    public static void Write(OutputFolder folder, string path, IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string>? metadata = null)
     {
+        ArgumentNullException.ThrowIfNull(folder);
         ArgumentNullException.ThrowIfNull(tensors);
         if (!BitConverter.IsLittleEndian)
             throw new PlatformNotSupportedException("safetensors data is little-endian; big-endian hosts are not supported");
@@ -65,7 +71,7 @@ public static class SafetensorsWriter
         json.CopyTo(headerBytes, 8);
         headerBytes.AsSpan(8 + json.Length).Fill((byte)' ');
 
-        AtomicFile.Write(path, stream =>
+        folder.Write(path, stream =>
         {
             stream.Write(headerBytes);
             foreach (var (_, tensor, _) in ordered)

@@ -77,7 +77,7 @@ public static class CheckCommand
 
         // The same workflow the run builds, and the same checks the run makes before it starts.
         var errorsBefore = problems.ErrorCount;
-        using var services = MmarServices.Create(config.MmarRoot, pluginDirs, config.Paths, problems);
+        using var services = MmarServices.Create(config.MmarRoot, pluginDirs, config, problems);
         if (config.Kind == ConfigKind.Train)
         {
             using var workflow = TrainingWorkflow.Build(config, services, problems);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Pipeline.IO;
 using Pipeline.Runner.Console;
 using Pipeline.Transforms.Nifti;
 
@@ -35,8 +36,9 @@ public static class ConvertCommand
                     error.WriteLine($"error: {outPath}: the output must end in .nii or .nii.gz");
                     return ExitCodes.ConfigError;
                 }
+                var folder = OutputFolder.OfFile(outPath, "output");
                 using var image = NiftiReader.Read(parse.GetValue(input)!);
-                NiftiWriter.Write(image, outPath, type);
+                NiftiWriter.Write(image, folder, outPath, type);
                 parse.InvocationConfiguration.Output.WriteLine($"wrote {outPath}: {image}");
                 return ExitCodes.Success;
             });

@@ -12,6 +12,7 @@ using Pipeline.Evaluation;
 using Pipeline.Inferers;
 using Pipeline.Networks;
 using Pipeline.Training;
+using Pipeline.Workflows;
 using Pipeline.Workflows.Evaluation;
 
 namespace Pipeline.Runner.Commands;
@@ -37,7 +38,7 @@ public static class EvaluationRun
         });
         problems.AddRange(read.Problems.Items);
         if (read.Config is not { } loaded) throw new ConfigException(problems.Items);
-        using var services = MmarServices.Create(request.Mmar, request.Plugins, loaded.Paths, problems);
+        using var services = MmarServices.Create(request.Mmar, request.Plugins, loaded, problems);
         using var workflow = EvaluationWorkflow.Build(loaded, services, problems);
         var doValidation = !request.Inference && loaded.Globals.GetBoolean("do_validation", true);
         var all = Inputs(request, loaded, problems);
@@ -55,15 +56,17 @@ public static class EvaluationRun
         }
 
         var outputInferResult = request.Inference || loaded.Globals.GetBoolean("output_infer_result", true);
-        var outputDir = loaded.Paths.EvalOutputDir ?? Path.Combine(loaded.MmarRoot, "eval");
-        var reportDir = shard is null ? outputDir : Path.Combine(outputDir, shard.FolderName);
+        var outputFolder = RunOutput.For(loaded);
+        var outputDir = outputFolder.Root;
+        var reportFolder = shard is null ? outputFolder : outputFolder.Subfolder(shard.FolderName);
+        var reportDir = reportFolder.Root;
         var writers = workflow.Writers;
         var metrics = workflow.Metrics;
         if (request.Inference && writers.Count == 0)
             throw new ConfigException(loaded.File, "writers", "inference writes its predictions through writers, and the config has none; add e.g. {\"name\": \"WriteNifti\", \"args\": {\"field\": \"model\", \"dtype\": \"uint8\"}}");
 
         var items = shard is null ? all : all.Where((_, position) => shard.Includes(position)).ToList();
-        var plan = OutputPlan.Create(items, outputInferResult ? writers : [], outputDir);
+        var plan = OutputPlan.Create(items, outputInferResult ? writers : [], outputFolder);
         if (plan.Problems.Count > 0)
             throw new ConfigException(plan.Problems.Select(p => new ConfigProblem(loaded.File, "writers", p)).ToList());
 
@@ -88,7 +91,7 @@ public static class EvaluationRun
 
         var columns = Columns(doValidation ? metrics : [], outcomes);
         var report = new EvaluationReport(loaded.DataListKey, columns, outcomes, shard);
-        report.Write(reportDir, name => shard is null && metrics.FirstOrDefault(m => m.Name == name) is IReportingMetric { ReportPath: { } path }
+        report.Write(reportFolder, name => shard is null && metrics.FirstOrDefault(m => m.Name == name) is IReportingMetric { ReportPath: { } path }
             ? loaded.Paths.Resolve(path)
             : reportDir);
         PrintSummary(output, report, reportDir, watch.Elapsed);
@@ -105,10 +108,11 @@ public static class EvaluationRun
         {
             MmarRoot = request.Mmar, ConfigFile = request.Config ?? DefaultConfigFile, EnvironmentFile = request.Environment, Set = set, Kind = ConfigKind.Validation,
         });
-        var outputDir = loaded.Paths.EvalOutputDir ?? Path.Combine(loaded.MmarRoot, "eval");
+        var outputFolder = RunOutput.For(loaded);
+        var outputDir = outputFolder.Root;
         var shards = folders.Select(f => (Folder: Path.GetFullPath(f), Report: EvaluationReport.Read(Path.GetFullPath(f)))).ToList();
         var merged = EvaluationReport.Merge(shards);
-        merged.Write(outputDir, _ => outputDir);
+        merged.Write(outputFolder, _ => outputDir);
         output.WriteLine($"merged {shards.Count} shard(s), {merged.Items.Count} input(s)");
         PrintSummary(output, merged, outputDir, null);
         return merged.Failures.Count > 0 ? ExitCodes.Failure : ExitCodes.Success;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Pipeline.Configuration;
 using Pipeline.Configuration.Documents;
+using Pipeline.IO;
 using Pipeline.Runner.Console;
 using Pipeline.Runner.Demo;
 using Pipeline.Transforms.Nifti;
@@ -44,6 +45,8 @@ public static class GenerateDemoDataCommand
         if (config.Paths.DatasetJson is not { } datalist)
             throw new ConfigException(config.EnvironmentFile, "DATASET_JSON", "is not defined, so there is no datalist naming the files to generate");
         var dataRoot = config.Paths.DataRoot ?? config.MmarRoot;
+        // Demo data are written only where the MMAR declares its data, whatever paths the datalist names.
+        var folder = new OutputFolder(dataRoot, config.Paths.DataRoot is null ? "the MMAR folder (no DATA_ROOT)" : "DATA_ROOT");
         var problems = new ConfigProblems();
         var cases = new List<(string Image, string Label)>();
         var root = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(datalist)) as System.Text.Json.Nodes.JsonObject;
@@ -54,6 +57,8 @@ public static class GenerateDemoDataCommand
             {
                 if (!item.TryGetPaths("image", out var images) || !item.TryGetPaths("label", out var labels) || images.Count != 1 || labels.Count != 1)
                     throw new ConfigException(datalist, item.JsonPath, "a demo case needs exactly one \"image\" and one \"label\" file");
+                foreach (var (field, path) in new[] { ("image", images[0]), ("label", labels[0]) })
+                    if (folder.Problem(path) is { } problem) problems.Error(datalist, $"{item.JsonPath}.{field}", problem);
                 cases.Add((images[0], labels[0]));
             }
         }
@@ -68,10 +73,8 @@ public static class GenerateDemoDataCommand
             using (image)
             using (label)
             {
-                Directory.CreateDirectory(Path.GetDirectoryName(imagePath)!);
-                Directory.CreateDirectory(Path.GetDirectoryName(labelPath)!);
-                NiftiWriter.Write(image, imagePath, NiftiDataType.Float32);
-                NiftiWriter.Write(label, labelPath, NiftiDataType.UInt8);
+                NiftiWriter.Write(image, folder, imagePath, NiftiDataType.Float32);
+                NiftiWriter.Write(label, folder, labelPath, NiftiDataType.UInt8);
             }
             written++;
         }

@@ -14,6 +14,7 @@ using Pipeline.Imaging;
 using Pipeline.Runner.Console;
 using Pipeline.Runner.Preview;
 using Pipeline.Transforms.Nifti;
+using Pipeline.IO;
 
 namespace Pipeline.Runner.Commands;
 
@@ -69,7 +70,7 @@ public static class PreviewCommand
             throw new ConfigException("", "--index", $"{index} is outside the '{listKey}' list of {datalist}, which has {items.Count} item(s) (0–{items.Count - 1})");
 
         // The chain comes from the workflow the run builds, so a preview shows exactly what training or evaluation would see.
-        using var services = MmarServices.Create(load.MmarRoot, pluginDirs, config.Paths, problems);
+        using var services = MmarServices.Create(load.MmarRoot, pluginDirs, config, problems);
         using var training = config.Kind == ConfigKind.Train ? TrainingWorkflow.Build(config, services, problems) : null;
         using var evaluation = config.Kind == ConfigKind.Train ? null : EvaluationWorkflow.Build(config, services, problems);
         var configSeed = TrainingGlobals.Seed(config, problems);
@@ -87,15 +88,17 @@ public static class PreviewCommand
 
         chain.Apply(context);
 
-        Directory.CreateDirectory(outputDir);
+        var folder = new OutputFolder(outputDir, "-o");
+        folder.CreateFolder(outputDir);
         var written = new List<string>();
         foreach (var field in context.Fields.Order(StringComparer.Ordinal))
         {
             var images = context.ImagesIn(field);
             for (var i = 0; i < images.Count; i++)
             {
-                var file = Path.Combine(outputDir, images.Count == 1 && context.Get(field) is MedicalImage ? $"{field}.nii.gz" : $"{field}_crop{i}.nii.gz");
-                NiftiWriter.Write(images[i], file);
+                var name = OutputFolder.SafeName(field);
+                var file = Path.Combine(outputDir, images.Count == 1 && context.Get(field) is MedicalImage ? $"{name}.nii.gz" : $"{name}_crop{i}.nii.gz");
+                NiftiWriter.Write(images[i], folder, file);
                 written.Add($"{Path.GetFileName(file)}: {images[i]}");
             }
         }
@@ -105,7 +108,7 @@ public static class PreviewCommand
             var pictures = context.ImagesIn(imageField);
             var labels = context.ImagesIn("label");
             var rows = pictures.Select((p, i) => (p, labels.Count == pictures.Count ? labels[i] : (MedicalImage?)null)).ToList();
-            SliceMontage.Write(Path.Combine(outputDir, "montage.png"), rows);
+            SliceMontage.Write(folder, "montage.png", rows);
             written.Add($"montage.png: {rows.Count} row(s) of middle slices of '{imageField}'" + (labels.Count == pictures.Count ? " with 'label' overlaid" : ""));
         }
 

@@ -38,7 +38,7 @@ public static class SchemaCommand
             using var services = PipelineServices.Build(BuiltInComponents.Assemblies, assemblies);
             var generator = new ConfigSchemaGenerator(services.GetRequiredService<ComponentRegistry>());
             var text = generator.GenerateText(parse.GetValue(kind) == "validation" ? ConfigKind.Validation : ConfigKind.Train);
-            if (parse.GetValue(output) is { } file) AtomicFile.WriteAllText(file, text + "\n");
+            if (parse.GetValue(output) is { } file) OutputFolder.OfFile(file, "-o").WriteAllText(file, text + "\n");
             else parse.InvocationConfiguration.Output.WriteLine(text);
             return ExitCodes.Success;
         }));

@@ -25,7 +25,7 @@ namespace Pipeline.Runner.Commands;
 public static class TrainCommand
 {
     /// <summary>The resolved config_train.json (variables substituted) kept next to the checkpoints, so a run's exact settings stay with its models.</summary>
-    public const string ResolvedConfigFile = "config_train.resolved.json";
+    public const string ResolvedConfigFile = TrainingWorkflow.ResolvedConfigFile;
 
     /// <summary>Builds the command.</summary>
     public static Command Create()
@@ -58,13 +58,18 @@ public static class TrainCommand
         });
         problems.AddRange(read.Problems.Items);
         if (read.Config is not { } loaded) throw new ConfigException(problems.Items);
-        using var services = MmarServices.Create(mmar, pluginDirs, loaded.Paths, problems);
+        using var services = MmarServices.Create(mmar, pluginDirs, loaded, problems);
         using var workflow = TrainingWorkflow.Build(loaded, services, problems, resume);
         workflow.Check(problems);
         problems.ThrowIfErrors();
         ProblemPrinter.Print(output, problems.Items);
 
         var settings = workflow.Settings;
+        if (workflow.NothingToDo() is { } nothing)
+        {
+            output.WriteLine(nothing);
+            return ExitCodes.Success;
+        }
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"training {workflow.NetworkName} for {settings.Epochs} epoch(s), learning rate {settings.LearningRate}, seed {settings.Seed}, " +
             $"{TrainingDevices.Describe(settings.ComputeType, settings.Devices)}; checkpoints in {settings.CheckpointDir}"));
@@ -80,17 +85,32 @@ public static class TrainCommand
         hostHandlers.Add(new TensorBoardHandler(settings.CheckpointDir));
         try
         {
-            Directory.CreateDirectory(settings.CheckpointDir);
-            AtomicFile.WriteAllText(Path.Combine(settings.CheckpointDir, ResolvedConfigFile), loaded.Root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-            var (best, bestEpoch) = workflow.Run(hostHandlers);
-            output.WriteLine(bestEpoch > 0 && workflow.KeyMetric is { } key
-                ? string.Create(CultureInfo.InvariantCulture, $"done: best {key.Name} {best:0.0000} at epoch {bestEpoch}; {Path.Combine(settings.CheckpointDir, SupervisedTrainer.BestCheckpoint)}")
-                : $"done: no validation ran; last model in {Path.Combine(settings.CheckpointDir, SupervisedTrainer.BestCheckpoint)}");
+            new OutputFolder(settings.CheckpointDir, KnownVariables.CheckpointDir)
+                .WriteAllText(TrainingWorkflow.ResolvedConfigFile, loaded.Root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            var result = workflow.Run(hostHandlers);
+            output.WriteLine(Closing(result, workflow.KeyMetric?.Name, Path.Combine(settings.CheckpointDir, SupervisedTrainer.FinalCheckpoint)));
         }
         finally
         {
             foreach (var handler in hostHandlers) (handler as IDisposable)?.Dispose();
         }
         return ExitCodes.Success;
+    }
+
+    private static string Closing(TrainingResult result, string? keyMetric, string finalCheckpoint)
+    {
+        var best = result.BestEpoch > 0
+            ? string.Create(CultureInfo.InvariantCulture, $"done: best {keyMetric} {result.BestMetric:0.0000} at epoch {result.BestEpoch}")
+            : "done: no validation ran";
+        return result.BestModel switch
+        {
+            BestModelOutcome.Written => $"{best}; {result.BestModelPath}",
+            BestModelOutcome.ReplacedEarlier =>
+                $"{best}; {result.BestModelPath} (the model an earlier run left there is kept as {SupervisedTrainer.PreviousCheckpoint})",
+            BestModelOutcome.Unvalidated => $"{best}; {result.BestModelPath} holds the final weights, judged by no metric",
+            _ => result.BestEpoch > 0
+                ? $"{best} of an earlier part of this run; {result.BestModelPath} unchanged, final weights in {finalCheckpoint}"
+                : $"{best}; {result.BestModelPath} left unchanged (no metric judged this run's weights); final weights in {finalCheckpoint}",
+        };
     }
 }

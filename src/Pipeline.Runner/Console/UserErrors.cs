@@ -19,6 +19,11 @@ public static class UserErrors
             ProblemPrinter.Print(error, e.Problems);
             return ExitCodes.ConfigError;
         }
+        catch (IO.OutputPathException e)
+        {
+            error.WriteLine($"error: {e.Message}");
+            return ExitCodes.ConfigError;
+        }
         catch (TorchNativeLoadException e)
         {
             error.WriteLine($"error: {e.Message}");
@@ -32,6 +37,12 @@ public static class UserErrors
         catch (Exception e) when (IsUserFacing(e))
         {
             error.WriteLine($"error: {e.Message}");
+            return ExitCodes.Failure;
+        }
+        catch (Exception e) when (e is System.Runtime.InteropServices.ExternalException or OutOfMemoryException)
+        {
+            // libtorch's own failures (most often memory) are the machine's, not a bug of ours: no backtrace.
+            error.WriteLine($"error: {NativeErrorText.Of(e)}");
             return ExitCodes.Failure;
         }
     }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Pipeline.IO;
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Configuration;
 using Pipeline.Configuration.Binding;
@@ -64,7 +65,7 @@ public static class WeightImporter
             }
         }
         using (var checkpoint = Checkpoint.Capture(model, spec))
-            CheckpointFile.Write(checkpointPath, checkpoint);
+            CheckpointFile.Write(new OutputFolder(Path.GetDirectoryName(Path.GetFullPath(checkpointPath))!, "--to"), checkpointPath, checkpoint);
         var parameters = model.parameters().Sum(p => p.numel());
         return new Report(checkpointPath, spec, network.InputContract, parameters, import);
     }

@@ -11,7 +11,7 @@ public static class SliceMontage
     private const int Gap = 4;
 
     /// <summary>One row per image: its three orthogonal middle slices (one for 2D), first channel, label > 0 tinted red.</summary>
-    public static void Write(string path, IReadOnlyList<(MedicalImage Image, MedicalImage? Label)> rows)
+    public static void Write(OutputFolder folder, string path, IReadOnlyList<(MedicalImage Image, MedicalImage? Label)> rows)
     {
         var tiles = rows.Select(r => Views(r.Image, r.Label)).ToList();
         var columns = tiles.Max(t => t.Count);
@@ -35,7 +35,7 @@ public static class SliceMontage
             y += rowHeights[r] + Gap;
         }
 
-        AtomicFile.Write(path, stream => new ImageWriter().WritePng(canvas, width, height, ColorComponents.RedGreenBlue, stream));
+        folder.Write(path, stream => new ImageWriter().WritePng(canvas, width, height, ColorComponents.RedGreenBlue, stream));
     }
 
     private sealed record Tile(int Width, int Height, byte[] Rgb);

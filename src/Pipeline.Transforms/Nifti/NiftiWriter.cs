@@ -30,9 +30,16 @@ public static class NiftiWriter
     /// NaN into 0, as nibabel does when it writes without scaling.
     /// </param>
     /// <exception cref="ArgumentException">The path is not .nii/.nii.gz, the datatype is not supported, or a size exceeds NIfTI-1's 32767.</exception>
-    public static void Write(MedicalImage image, string path, NiftiDataType? dtype = null)
+    public static void Write(MedicalImage image, string path, NiftiDataType? dtype = null) =>
+        Write(image, new OutputFolder(Path.GetDirectoryName(Path.GetFullPath(path))!, "the output path"), path, dtype);
+
+    /// <summary>Writes <paramref name="image"/> to <paramref name="path"/> inside <paramref name="folder"/> (see the other overload).</summary>
+    /// <exception cref="OutputPathException">The path lies outside the folder or leads out of it through a link.</exception>
+    public static void Write(MedicalImage image, OutputFolder folder, string path, NiftiDataType? dtype = null)
     {
         ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(folder);
+        path = folder.Resolve(path);
         var gzip = path.EndsWith(".nii.gz", StringComparison.OrdinalIgnoreCase);
         if (!gzip && !path.EndsWith(".nii", StringComparison.OrdinalIgnoreCase))
             throw new ArgumentException($"{path}: NIfTI output must be named .nii or .nii.gz", nameof(path));
@@ -53,7 +60,7 @@ public static class NiftiWriter
         var header = NiftiHeaderEncoder.Encode(shape, type, image.Affine);
 
         using var converted = NiftiVoxelEncoder.Convert(image.Data, type);
-        AtomicFile.Write(path, file =>
+        folder.Write(path, file =>
         {
             using var output = gzip ? new GZipStream(file, CompressionLevel.Fastest, leaveOpen: true) : null;
             var stream = (Stream?)output ?? file;
@@ -62,7 +69,7 @@ public static class NiftiWriter
         });
     }
 
-    /// <summary>The datatype <see cref="Write"/> uses when none is given.</summary>
+    /// <summary>The datatype <see cref="Write(MedicalImage, OutputFolder, string, NiftiDataType?)"/> uses when none is given.</summary>
     public static NiftiDataType DefaultType(Tensor data)
     {
         var type = NiftiDataTypeInfo.FromTensorType(data.dtype)

@@ -1,6 +1,7 @@
 using Pipeline.Components;
 using Pipeline.Data;
 using Pipeline.Imaging;
+using Pipeline.IO;
 using Pipeline.Transforms.Labels;
 using Pipeline.Transforms.Nifti;
 
@@ -25,20 +26,25 @@ public sealed class SaveAsNifti : ITransform, IDeclaresFields
 {
     private readonly string[] _fields;
     private readonly string _outDir;
+    private readonly OutputFolder _folder;
     private readonly bool _interrupt;
     private readonly TextWriter? _warnings;
     private int _warned;
 
     /// <summary>Creates the transform.</summary>
     /// <param name="fields">Image fields to write.</param>
-    /// <param name="outDir">Folder for the files; created when missing.</param>
+    /// <param name="outDir">Folder for the files, created when missing; it must lie inside the run's output folder (relative: inside it).</param>
     /// <param name="interrupt">Clara paused after writing; unsupported in batch runs (warned about once, then ignored).</param>
     /// <param name="warnings">Where warnings go (a host service); standard error when the host gives none.</param>
-    public SaveAsNifti(string[] fields, string outDir, bool interrupt = false, TextWriter? warnings = null)
+    /// <param name="output">The run's output folder (a host service: <c>MMAR_CKPT_DIR</c> in training, <c>MMAR_EVAL_OUTPUT_PATH</c> in evaluation).</param>
+    public SaveAsNifti(string[] fields, string outDir, bool interrupt = false, TextWriter? warnings = null, OutputFolder? output = null)
     {
         _fields = TransformArgs.Fields(fields, "fields");
         if (string.IsNullOrWhiteSpace(outDir)) throw new ConfigArgException("out_dir", "name the folder to write into");
-        _outDir = outDir;
+        _outDir = output is null ? Path.GetFullPath(outDir) : Path.GetFullPath(outDir, output.Root);
+        if (output?.FolderProblem(_outDir) is { } problem)
+            throw new ConfigArgException("out_dir", $"{problem}; debug images go inside the run's output folder, e.g. {{{output.DeclaredBy}}}/debug");
+        _folder = output ?? new OutputFolder(_outDir, "out_dir");
         _interrupt = interrupt;
         _warnings = warnings;
     }
@@ -66,7 +72,7 @@ public sealed class SaveAsNifti : ITransform, IDeclaresFields
             for (var n = 0; n < images.Count; n++)
             {
                 var name = $"{Stem(context, images[n])}_{field}{(isBatch ? $"_{n}" : "")}.nii.gz";
-                NiftiWriter.Write(images[n], Path.Combine(_outDir, SafeFileName(name)));
+                NiftiWriter.Write(images[n], _folder, Path.Combine(_outDir, OutputFolder.SafeName(name)));
             }
         }
     }
@@ -83,11 +89,5 @@ public sealed class SaveAsNifti : ITransform, IDeclaresFields
                 break;
             }
         return string.IsNullOrWhiteSpace(name) ? $"sample{context.Sample.Index}" : name;
-    }
-
-    private static string SafeFileName(string name)
-    {
-        var invalid = Path.GetInvalidFileNameChars();
-        return new string(name.Select(c => invalid.Contains(c) ? '_' : c).ToArray());
     }
 }

@@ -8,6 +8,7 @@ using Pipeline.Imaging;
 using Pipeline.Training;
 using Pipeline.Training.Metrics;
 using static TorchSharp.torch;
+using Pipeline.Native;
 
 namespace Pipeline.Workflows.Evaluation;
 
@@ -114,7 +115,7 @@ public sealed class BulkEvaluator(EvaluationSetup setup, EvaluationSettings sett
         catch (Exception e) when (IsInputProblem(e))
         {
             context.Dispose();
-            return Failed(item, image, $"pre_transforms: {e.Message}");
+            return Failed(item, image, $"pre_transforms: {NativeErrorText.Of(e)}");
         }
     }
 
@@ -151,7 +152,7 @@ public sealed class BulkEvaluator(EvaluationSetup setup, EvaluationSettings sett
         }
         catch (Exception e) when (IsInputProblem(e))
         {
-            return new ItemOutcome(item.Index, image, ItemStatus.Failed, $"{stage}: {e.Message}", new Dictionary<string, double>());
+            return new ItemOutcome(item.Index, image, ItemStatus.Failed, $"{stage}: {NativeErrorText.Of(e)}", new Dictionary<string, double>());
         }
     }
 

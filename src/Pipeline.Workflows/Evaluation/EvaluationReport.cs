@@ -50,17 +50,20 @@ public sealed class EvaluationReport
     public MetricSummary Summarize(string column) =>
         MetricSummary.Of(Items.Where(i => i.Status != ItemStatus.Failed && i.Values.ContainsKey(column)).Select(i => i.Values[column]));
 
-    /// <summary>Writes <c>per_image.csv</c> and <c>metrics.json</c> into <paramref name="folder"/>, and each reported metric's two text files into <paramref name="reportFolder"/>(name).</summary>
-    public void Write(string folder, Func<string, string> reportFolder)
+    /// <summary>Writes <c>per_image.csv</c> and <c>metrics.json</c> into <paramref name="folder"/>, and each reported metric's two text files into <paramref name="reportFolder"/>(name), a folder inside it.</summary>
+    /// <exception cref="OutputPathException">A report folder lies outside <paramref name="folder"/>.</exception>
+    public void Write(OutputFolder folder, Func<string, string> reportFolder)
     {
+        ArgumentNullException.ThrowIfNull(folder);
         ArgumentNullException.ThrowIfNull(reportFolder);
-        AtomicFile.WriteAllText(Path.Combine(folder, PerImageFile), PerImageCsv());
-        AtomicFile.WriteAllText(Path.Combine(folder, MetricsFile), MetricsJson().ToJsonString(Indented) + "\n");
+        folder.WriteAllText(PerImageFile, PerImageCsv());
+        folder.WriteAllText(MetricsFile, MetricsJson().ToJsonString(Indented) + "\n");
         foreach (var column in Columns.Where(c => c.WritesReport))
         {
             var dir = reportFolder(column.Name);
-            AtomicFile.WriteAllText(Path.Combine(dir, column.Name + "_raw_results.txt"), RawResults(column.Name));
-            AtomicFile.WriteAllText(Path.Combine(dir, column.Name + "_summary_results.txt"), SummaryResults(column.Name));
+            var name = OutputFolder.SafeName(column.Name);
+            folder.WriteAllText(Path.Combine(dir, name + "_raw_results.txt"), RawResults(column.Name));
+            folder.WriteAllText(Path.Combine(dir, name + "_summary_results.txt"), SummaryResults(column.Name));
         }
     }
 

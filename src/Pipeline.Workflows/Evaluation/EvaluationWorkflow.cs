@@ -24,6 +24,7 @@ public sealed class EvaluationWorkflow : IDisposable
     private List<BuiltStep> _post = [];
     private List<BuiltStep> _label = [];
     private List<BuiltStep> _metrics = [];
+    private List<BuiltStep> _writers = [];
     private BuiltStep? _loader;
     private BuiltStep? _inferer;
 
@@ -78,7 +79,8 @@ public sealed class EvaluationWorkflow : IDisposable
             workflow._post = components.Chain<ITransform>("post_transforms", problems);
             workflow._label = components.Chain<ITransform>("label_transforms", problems);
             workflow._metrics = components.Chain<IMetric>("val_metrics", problems);
-            workflow.Writers = [.. components.Chain<IEvalWriter>("writers", problems).Select(s => (IEvalWriter)s.Component)];
+            workflow._writers = components.Chain<IEvalWriter>("writers", problems);
+            workflow.Writers = [.. workflow._writers.Select(s => (IEvalWriter)s.Component)];
         }
         catch
         {
@@ -130,6 +132,7 @@ public sealed class EvaluationWorkflow : IDisposable
             FieldFlowCheck.Chain(file, _pre, available, problems);
             available.Add("model");
             FieldFlowCheck.Chain(file, _post, available, problems);
+            if (Config.Globals.GetBoolean("output_infer_result", true)) FieldFlowCheck.Chain(file, _writers, new HashSet<string>(available), problems);
             if (doValidation)
             {
                 FieldFlowCheck.Chain(file, _label, available, problems);
@@ -137,6 +140,7 @@ public sealed class EvaluationWorkflow : IDisposable
             }
             if (datalistFile is not null) DatalistCheck.Run(datalistFile, items, _pre, contract, network, problems);
         }
+        OutputCheck.Evaluation(Config, RunOutput.For(Config), _metrics, Config.Globals.GetBoolean("output_infer_result", true) ? Writers : [], items, problems);
     }
 
     /// <summary>The inputs an evaluation reads from the data list: list <c>DATA_LIST_KEY</c> of <c>DATASET_JSON</c>; problems go to <paramref name="problems"/>.</summary>

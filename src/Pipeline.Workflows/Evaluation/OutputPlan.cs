@@ -1,5 +1,6 @@
 using Pipeline.Configuration.Documents;
 using Pipeline.Evaluation;
+using Pipeline.IO;
 
 namespace Pipeline.Workflows.Evaluation;
 
@@ -25,15 +26,16 @@ public sealed class OutputPlan
     /// <summary>The files the writers produce for an input.</summary>
     public IReadOnlyList<string> Files(DatalistItem item) => _files.GetValueOrDefault(item.Index, []);
 
-    /// <summary>Plans the outputs of <paramref name="items"/> under <paramref name="outputDir"/>.</summary>
-    public static OutputPlan Create(IReadOnlyList<DatalistItem> items, IReadOnlyList<IEvalWriter> writers, string outputDir)
+    /// <summary>Plans the outputs of <paramref name="items"/> inside <paramref name="output"/>: each writer's files must be writable there (no escape, no link leading out).</summary>
+    public static OutputPlan Create(IReadOnlyList<DatalistItem> items, IReadOnlyList<IEvalWriter> writers, OutputFolder output)
     {
+        ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(items);
         ArgumentNullException.ThrowIfNull(writers);
         var problems = new List<string>();
         foreach (var writer in writers)
-            if (!OutputStem.IsInside(writer.OutputRoot, outputDir))
-                problems.Add($"{writer.GetType().Name}: write_path {writer.OutputRoot} lies outside the evaluation output folder {outputDir}; use a folder inside it, e.g. {{MMAR_EVAL_OUTPUT_PATH}}");
+            if (output.FolderProblem(writer.OutputRoot) is { } problem)
+                problems.Add($"{writer.GetType().Name}: write_path {problem}; use {{MMAR_EVAL_OUTPUT_PATH}} or a folder inside it");
         var allFiles = new Dictionary<int, IReadOnlyList<string>>();
         var stems = new Dictionary<int, string>();
         var owners = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -41,19 +43,20 @@ public sealed class OutputPlan
         {
             var image = item.Files.TryGetValue("image", out var field) ? field.Paths[0] : null;
             var describe = image ?? item.JsonPath;
-            var stem = image is null ? "" : OutputStem.Of(image);
+            // Image names are data, not config: they are made safe as folder names rather than refused.
+            var stem = image is null ? "" : OutputFolder.SafeName(OutputStem.Of(image));
             stems[item.Index] = stem;
             if (writers.Count == 0) continue;
-            if (stem.Length == 0 || stem is "." or ".." || stem.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0)
+            if (stem.Length == 0)
             {
-                problems.Add($"{item.JsonPath} ({describe}): cannot name an output folder after '{stem}'; the image needs a file name");
+                problems.Add($"{item.JsonPath} ({describe}): has no image to name its output folder after");
                 continue;
             }
             var files = writers.SelectMany(w => w.OutputFiles(stem)).ToList();
             foreach (var file in files)
             {
-                if (!OutputStem.IsInside(file, outputDir))
-                    problems.Add($"{item.JsonPath} ({describe}): output {file} would lie outside the evaluation output folder {outputDir}");
+                if (output.Problem(file) is { } problem)
+                    problems.Add($"{item.JsonPath} ({describe}): output {problem}");
                 else if (owners.TryGetValue(file, out var other))
                     problems.Add($"{item.JsonPath} ({describe}): output {file} is also the output of {other}; two inputs share the file name '{stem}'");
                 else owners[file] = $"{item.JsonPath} ({describe})";

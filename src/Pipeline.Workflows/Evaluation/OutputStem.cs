@@ -12,12 +12,4 @@ public static class OutputStem
                 return name[..^extension.Length];
         return Path.GetFileNameWithoutExtension(name);
     }
-
-    /// <summary>True when <paramref name="path"/> lies inside <paramref name="folder"/> (or is it).</summary>
-    public static bool IsInside(string path, string folder)
-    {
-        var full = Path.GetFullPath(path).TrimEnd(Path.DirectorySeparatorChar);
-        var root = Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar);
-        return full == root || full.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal);
-    }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Pipeline.IO;
 
 namespace Pipeline.Workflows.Handlers;
 
@@ -10,11 +11,11 @@ public sealed class EventFileWriter : IDisposable
     /// <summary>Creates a new event file in <paramref name="directory"/> (created if missing) and writes its header; a name already taken gets a numeric suffix.</summary>
     public EventFileWriter(string directory, DateTimeOffset now, string host)
     {
-        Directory.CreateDirectory(directory);
+        var folder = new OutputFolder(directory, "MMAR_CKPT_DIR");
         var baseName = string.Create(CultureInfo.InvariantCulture, $"events.out.tfevents.{now.ToUnixTimeSeconds():D10}.{SafeHost(host)}");
         var path = Path.Combine(directory, baseName);
         for (var n = 1; File.Exists(path); n++) path = Path.Combine(directory, $"{baseName}.{n}");
-        _stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read);
+        _stream = folder.CreateNew(path);
         FilePath = path;
         TfRecordFraming.WriteRecord(_stream, SummaryEventEncoding.FileVersionEvent(WallTime(now)));
         _stream.Flush();

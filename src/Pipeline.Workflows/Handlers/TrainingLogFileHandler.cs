@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Pipeline.IO;
 using Pipeline.Training;
 
 namespace Pipeline.Workflows.Handlers;
@@ -32,9 +33,7 @@ public sealed class TrainingLogFileHandler : ITrainingHandler, IDisposable
         {
             if (_writer is null)
             {
-                var directory = _outputDir ?? run.OutputDir;
-                Directory.CreateDirectory(directory);
-                var stream = new FileStream(Path.Combine(directory, FileName), FileMode.Append, FileAccess.Write, FileShare.Read);
+                var stream = new OutputFolder(_outputDir ?? run.OutputDir, "MMAR_CKPT_DIR").OpenAppend(FileName);
                 _writer = new StreamWriter(stream, new UTF8Encoding(false));
             }
         });

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Pipeline.Configuration.Documents;
 using Pipeline.Data;
 using static TorchSharp.torch;
+using Pipeline.Native;
 
 namespace Pipeline.Workflows.Pipelines;
 
@@ -53,7 +54,7 @@ internal sealed class PrefixPreparation : IDisposable
         catch (Exception e)
         {
             context.Dispose();
-            throw new ImagePipelineException($"data-list item {item.JsonPath} ({DatalistSamples.Describe(item)}) failed in the cached pre-transforms: {e.Message}", e);
+            throw new ImagePipelineException($"data-list item {item.JsonPath} ({DatalistSamples.Describe(item)}) failed in the cached pre-transforms: {NativeErrorText.Of(e)}", e);
         }
     }
 

@@ -2,6 +2,7 @@ using Pipeline.Components;
 using Pipeline.Configuration.Documents;
 using Pipeline.Data;
 using static TorchSharp.torch;
+using Pipeline.Native;
 
 namespace Pipeline.Workflows.Pipelines;
 
@@ -34,7 +35,7 @@ public sealed record SampleBatchBuilder(int[]? CropSize, int ImageChannels, int 
                 }
                 catch (Exception e) when (e is not ImagePipelineException and not OperationCanceledException)
                 {
-                    throw new ImagePipelineException($"data-list item {item.JsonPath} ({DatalistSamples.Describe(item)}) failed in the pre-transforms: {e.Message}", e);
+                    throw new ImagePipelineException($"data-list item {item.JsonPath} ({DatalistSamples.Describe(item)}) failed in the pre-transforms: {NativeErrorText.Of(e)}", e);
                 }
             }
             try
@@ -47,7 +48,7 @@ public sealed record SampleBatchBuilder(int[]? CropSize, int ImageChannels, int 
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                throw new ImagePipelineException($"the batch of data-list items {string.Join(", ", items.Select(i => i.JsonPath))} could not be made: {e.Message}", e);
+                throw new ImagePipelineException($"the batch of data-list items {string.Join(", ", items.Select(i => i.JsonPath))} could not be made: {NativeErrorText.Of(e)}", e);
             }
             foreach (var field in batch.Fields) batch.Get(field, "image pipeline").DetachFromDisposeScope();
             var done = batch;

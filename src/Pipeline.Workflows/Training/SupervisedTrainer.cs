@@ -1,15 +1,20 @@
 using System.Diagnostics;
+using Pipeline.IO;
 using Pipeline.Networks;
 using Pipeline.Networks.Checkpoints;
 using Pipeline.Training;
 using Pipeline.Training.Optimizers;
 using static TorchSharp.torch;
+using Pipeline.Native;
 
 namespace Pipeline.Workflows.Training;
 
 /// <summary>Clara's supervised training loop: epochs of batches through loss and optimizer, validation with the key metric, best and resumable checkpoints.</summary>
 /// <remarks>
-/// The best model (highest key metric) is written atomically as <c>model.ckpt</c>; after every epoch the whole state
+/// The best model (highest key metric) is written atomically as <c>model.ckpt</c>, and only when a validation improves
+/// on the run's best (a NaN never does); a fresh run that replaces a <c>model.ckpt</c> left by an earlier run first keeps
+/// that one as <c>model_previous.ckpt</c>, and a run that never validates leaves an existing <c>model.ckpt</c> alone
+/// (the final weights are in <c>model_final.ckpt</c>). After every completed epoch the whole state
 /// (weights, optimizer, learning-rate policy, RNG, position) is written atomically as <c>model_final.ckpt</c>, which
 /// <c>--resume</c> continues from, so an interrupted run loses at most the epoch in progress. A NaN loss stops the run
 /// naming the epoch, step and samples, leaving the last good checkpoints untouched.
@@ -22,13 +27,21 @@ public sealed class SupervisedTrainer(TrainingSetup setup, TrainingSettings sett
     /// <summary>The last state's file name.</summary>
     public const string FinalCheckpoint = "model_final.ckpt";
 
+    /// <summary>Where a fresh run keeps the best model an earlier run left, before its own first best replaces it.</summary>
+    public const string PreviousCheckpoint = "model_previous.ckpt";
+
+    private readonly OutputFolder _folder = new(settings.CheckpointDir, "MMAR_CKPT_DIR");
     private int _step;
+    private bool _savedBest;
+
+    /// <summary>What became of <c>model.ckpt</c> in the last <see cref="Run"/>.</summary>
+    public BestModelOutcome BestModel { get; private set; } = BestModelOutcome.Unchanged;
 
     /// <summary>Runs every (remaining) epoch, reporting to the setup's handlers. Returns the best key metric and its epoch.</summary>
     public (double BestMetric, int BestEpoch) Run(CancellationToken cancellation = default)
     {
         var network = setup.Network;
-        Directory.CreateDirectory(settings.CheckpointDir);
+        _folder.CreateFolder(settings.CheckpointDir);
         RemoveTempFilesOfKilledWrites();
         manual_seed(settings.Seed);
         if (settings.InitialCheckpoint is { } initial && !settings.Resume) LoadWeights(initial);
@@ -67,7 +80,7 @@ public sealed class SupervisedTrainer(TrainingSetup setup, TrainingSettings sett
                 validationSeconds = watch.Elapsed.TotalSeconds;
                 var value = results[keyMetric!.Name];
                 progress = progress with { Validations = progress.Validations + 1, LastMetric = value };
-                if (value > progress.BestMetric || progress.BestEpoch < 0)
+                if (Improves(value, progress))
                 {
                     progress = progress with { BestMetric = value, BestEpoch = epoch + 1 };
                     SaveBest(progress);
@@ -79,7 +92,13 @@ public sealed class SupervisedTrainer(TrainingSetup setup, TrainingSettings sett
                 trained.AuxMeans, results, keyMetric?.Name, progress.BestMetric, progress.BestEpoch, validationSeconds);
             foreach (var handler in setup.Handlers) handler.EpochCompleted(last);
         }
-        if (progress.BestEpoch < 0) SaveBest(progress);
+        // Weights no validation judged never replace a model one did; they only fill a missing model.ckpt, so that a
+        // config without validation still leaves something validate and infer can load.
+        if (progress.BestEpoch < 0 && !File.Exists(Path.Combine(settings.CheckpointDir, BestCheckpoint)))
+        {
+            SaveBest(progress);
+            BestModel = BestModelOutcome.Unvalidated;
+        }
         foreach (var handler in setup.Handlers) handler.RunCompleted(run, last);
         return (progress.BestMetric, progress.BestEpoch);
     }
@@ -95,7 +114,7 @@ public sealed class SupervisedTrainer(TrainingSetup setup, TrainingSettings sett
         catch (Exception e) when (e is not (OperationCanceledException or TrainingFailedException))
         {
             var failure = e as TrainingDivergedException ?? (Exception)new TrainingFailedException(
-                $"training stopped in epoch {epoch + 1} ({phase}{(phase == "training" ? $", step {_step}" : "")}): {e.Message}; " +
+                $"training stopped in epoch {epoch + 1} ({phase}{(phase == "training" ? $", step {_step}" : "")}): {NativeErrorText.Of(e)}; " +
                 $"the checkpoints of the last completed epoch in {settings.CheckpointDir} are kept", e);
             foreach (var handler in setup.Handlers) handler.RunFailed(failure.Message);
             throw failure;
@@ -214,17 +233,29 @@ public sealed class SupervisedTrainer(TrainingSetup setup, TrainingSettings sett
         return progress;
     }
 
+    private static bool Improves(double value, TrainingProgress progress) =>
+        !double.IsNaN(value) && (progress.BestEpoch < 0 || double.IsNaN(progress.BestMetric) || value > progress.BestMetric);
+
     private void SaveBest(TrainingProgress progress)
     {
         using var checkpoint = Checkpoint.Capture(setup.Network, setup.NetworkSpec, progress.ToJson());
-        CheckpointFile.Write(Path.Combine(settings.CheckpointDir, BestCheckpoint), checkpoint);
+        var best = Path.Combine(settings.CheckpointDir, BestCheckpoint);
+        // A fresh run's first best would replace a model an earlier run validated; that one is kept, not destroyed.
+        if (!settings.Resume && !_savedBest && File.Exists(best))
+        {
+            File.Move(best, _folder.Resolve(PreviousCheckpoint), overwrite: true);
+            BestModel = BestModelOutcome.ReplacedEarlier;
+        }
+        else if (BestModel == BestModelOutcome.Unchanged) BestModel = BestModelOutcome.Written;
+        _savedBest = true;
+        CheckpointFile.Write(_folder, best, checkpoint);
     }
 
     private void SaveFinal(TrainingProgress progress, optim.Optimizer optimizer)
     {
         var (state, tensors) = ResumableState.Capture(progress, optimizer, setup.LrPolicy);
         using var checkpoint = Checkpoint.Capture(setup.Network, setup.NetworkSpec, state, tensors);
-        CheckpointFile.Write(Path.Combine(settings.CheckpointDir, FinalCheckpoint), checkpoint);
+        CheckpointFile.Write(_folder, FinalCheckpoint, checkpoint);
     }
 
     // A run killed during an atomic write leaves its temp file (never the checkpoint itself) behind.

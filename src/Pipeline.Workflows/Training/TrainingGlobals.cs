@@ -62,7 +62,7 @@ public static class TrainingGlobals
         if (interval < 0)
             problems.Error(config.File, "train_summary_recording_interval", $"found {interval}; accepted: 0 (per epoch) or a positive number of steps");
         return new TrainingSettings((int)Math.Clamp(epochs, 0, int.MaxValue), (int)Math.Clamp(perValidation, 1, int.MaxValue), rate, seed,
-            config.Paths.CheckpointDir ?? Path.Combine(config.MmarRoot, "models"))
+            RunOutput.For(config).Root)
         {
             SummaryInterval = (int)Math.Clamp(interval, 0, int.MaxValue),
             ComputeType = TrainingDevices.ComputeType(globals.GetBoolean("use_amp", false)),

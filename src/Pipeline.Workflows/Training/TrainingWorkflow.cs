@@ -6,6 +6,7 @@ using Pipeline.Configuration.Documents;
 using Pipeline.Data;
 using Pipeline.Inferers;
 using Pipeline.Networks;
+using Pipeline.Networks.Checkpoints;
 using Pipeline.Training;
 using Pipeline.Workflows.Checks;
 using Pipeline.Workflows.Handlers;
@@ -20,6 +21,9 @@ namespace Pipeline.Workflows.Training;
 /// </summary>
 public sealed class TrainingWorkflow : IDisposable
 {
+    /// <summary>The config as the run resolved it (variables substituted), written beside the checkpoints.</summary>
+    public const string ResolvedConfigFile = "config_train.resolved.json";
+
     private readonly ComponentBuilder _components;
     private List<BuiltStep> _trainChain = [];
     private List<BuiltStep> _validationChain = [];
@@ -180,6 +184,7 @@ public sealed class TrainingWorkflow : IDisposable
         foreach (var op in Setup?.AuxOps ?? []) metricFields.UnionWith(op.Tags);
         FieldFlowCheck.Metrics(file, _metrics, metricFields, "validation (the prediction 'model', the 'label', and the tags of train.aux_ops)", problems);
 
+        OutputCheck.Training(Config, RunOutput.For(Config), problems);
         if (_trainPipeline is SegmentationImagePipeline train) DatalistCheck.Run(train.DataListFile, train.Items, _trainChain, contract, NetworkName, problems);
         if (_validationPipeline is SegmentationImagePipeline validation)
             DatalistCheck.Run(validation.DataListFile, validation.Items, _validationChain, contract, NetworkName, problems);
@@ -190,14 +195,33 @@ public sealed class TrainingWorkflow : IDisposable
             ? p.Items.Select(i => i.Files.Keys.Concat(i.ValueFields).ToHashSet(StringComparer.Ordinal)).Aggregate((a, b) => { a.IntersectWith(b); return a; })
             : null;
 
-    /// <summary>Runs the training loop with the config's handlers and <paramref name="hostHandlers"/>; returns the best key metric and its epoch.</summary>
-    public (double BestMetric, int BestEpoch) Run(IReadOnlyList<ITrainingHandler> hostHandlers, CancellationToken cancellation = default)
+    /// <summary>
+    /// For <c>--resume</c> of a run whose <c>model_final.ckpt</c> already holds every epoch: the message saying there is
+    /// nothing to do (the run then writes nothing); null when there are epochs left, or when not resuming.
+    /// </summary>
+    public string? NothingToDo()
+    {
+        if (!Settings.Resume) return null;
+        var path = Path.Combine(Settings.CheckpointDir, SupervisedTrainer.FinalCheckpoint);
+        if (!File.Exists(path)) return null; // the trainer says there is nothing to resume from
+        var (_, _, state) = CheckpointFile.ReadDescription(path);
+        if (state is null) return null;
+        var done = TrainingProgress.FromJson(state).EpochsDone;
+        return done >= Settings.Epochs
+            ? $"nothing to do: {path} already holds all {done} epoch(s) of a run of {Settings.Epochs}; the checkpoints are unchanged (raise 'epochs' with --set to train further)"
+            : null;
+    }
+
+    /// <summary>Runs the training loop with the config's handlers and <paramref name="hostHandlers"/>.</summary>
+    public TrainingResult Run(IReadOnlyList<ITrainingHandler> hostHandlers, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(hostHandlers);
         var setup = Setup ?? throw new InvalidOperationException("the workflow has configuration errors; check them before running");
         // A host that shows statistics itself (on its own output) stands in for the config's StatsHandler, which would write to the process console.
         var configHandlers = hostHandlers.OfType<StatsHandler>().Any() ? setup.Handlers.Where(h => h is not StatsHandler) : setup.Handlers;
-        return new SupervisedTrainer(setup with { Handlers = [.. configHandlers, .. hostHandlers] }, Settings).Run(cancellation);
+        var trainer = new SupervisedTrainer(setup with { Handlers = [.. configHandlers, .. hostHandlers] }, Settings);
+        var (best, bestEpoch) = trainer.Run(cancellation);
+        return new TrainingResult(best, bestEpoch, trainer.BestModel, Path.Combine(Settings.CheckpointDir, SupervisedTrainer.BestCheckpoint));
     }
 
     /// <inheritdoc />

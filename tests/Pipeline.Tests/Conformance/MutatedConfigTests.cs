@@ -8,7 +8,10 @@ namespace Pipeline.Tests.Conformance;
 /// <summary>
 /// The check-agrees-with-the-run property over a corpus of mutated MMARs (<see cref="MutationCorpus"/>): whatever <c>mmar check</c>
 /// refuses, the run refuses at start with the same messages and exit 2; whatever it accepts, the run starts (exit 0, or 1 for a data
-/// failure on the way); nothing prints a stack trace.
+/// failure on the way); nothing prints a stack trace. And the output rule: check writes nothing, a run writes nothing outside its
+/// declared folder (<c>models/</c> for training, <c>eval/</c> for validation; judged by listing the whole temp root, which holds the
+/// MMAR beside an <c>outside/</c> folder the hostile mutations aim at), and the trained model survives: unchanged, or kept as
+/// <c>model_previous.ckpt</c> when a run that validated replaced it.
 /// </summary>
 [NonParallelizable]
 public sealed class MutatedConfigTests
@@ -50,10 +53,13 @@ public sealed class MutatedConfigTests
     public void CheckAgreesWithTheRun(string name)
     {
         var mutation = MutationCorpus.ByName[name];
-        var dir = Directory.CreateTempSubdirectory("mutation-").FullName;
+        var root = Directory.CreateTempSubdirectory("mutation-").FullName;
+        var dir = Path.Combine(root, "mmar");
         try
         {
             Copy(_base, dir);
+            Directory.CreateDirectory(Path.Combine(root, MutationCorpus.Outside));
+            File.WriteAllText(Path.Combine(root, MutationCorpus.Outside, "keep.txt"), "sentinel");
             var files = new MmarFiles(dir, Read(dir, "config_train.json"), Read(dir, "config_validation.json"), Read(dir, "dataset.json"));
             mutation.Apply(files);
             Write(dir, "config_train.json", files.Train);
@@ -61,8 +67,12 @@ public sealed class MutatedConfigTests
             Write(dir, "dataset.json", files.Dataset);
             var set = mutation.Set is { } items ? new[] { "--set" }.Concat(items).ToArray() : [];
             var before = Snapshot(Path.Combine(dir, "models"));
+            var model = Path.Combine(dir, "models", "model.ckpt");
+            var modelBytes = File.Exists(model) ? File.ReadAllBytes(model) : null;
+            var everything = Snapshot(root);
 
             var check = CliRun.Invoke(["check", "-m", dir, "-c", $"config/config_{mutation.Config}.json", .. set]);
+            Assert.That(Snapshot(root), Is.EqualTo(everything), "check wrote something");
             var run = CliRun.Invoke([mutation.Config == "train" ? "train" : "validate", "-m", dir, .. set]);
             TestContext.Progress.WriteLine($"mutation | {name} | check {check.ExitCode} | run {run.ExitCode}");
 
@@ -80,10 +90,24 @@ public sealed class MutatedConfigTests
                 Assert.That(run.ExitCode, Is.Not.EqualTo(ExitCodes.ConfigError), $"check accepted it, the run refused it at start:\n{run}");
                 if (run.ExitCode != ExitCodes.Success) Assert.That(run.Error + run.Output, Does.Contain("error:").Or.Contain("failed:"), run.ToString());
             }
+
+            var declared = Path.Combine(dir, mutation.Config == "train" ? "models" : "eval") + Path.DirectorySeparatorChar;
+            var after = Snapshot(root);
+            var strays = after.Where(e => !everything.TryGetValue(e.Key, out var was) || was != e.Value)
+                .Select(e => e.Key).Where(p => !(p + Path.DirectorySeparatorChar).StartsWith(declared, StringComparison.Ordinal)).ToList();
+            Assert.That(strays, Is.Empty, $"written outside {declared}:\n{run}");
+            if (modelBytes is not null)
+            {
+                var previous = Path.Combine(dir, "models", "model_previous.ckpt");
+                var kept = File.Exists(model) && File.ReadAllBytes(model).AsSpan().SequenceEqual(modelBytes)
+                           || mutation.Config == "train" && run.ExitCode == ExitCodes.Success && File.Exists(previous) &&
+                           File.ReadAllBytes(previous).AsSpan().SequenceEqual(modelBytes) && run.Output.Contains("best ", StringComparison.Ordinal);
+                Assert.That(kept, Is.True, $"the trained model was destroyed:\n{run}");
+            }
         }
         finally
         {
-            Directory.Delete(dir, recursive: true);
+            Directory.Delete(root, recursive: true);
         }
     }
 
@@ -91,9 +115,11 @@ public sealed class MutatedConfigTests
 
     private static void Write(string dir, string file, JsonObject json) => File.WriteAllText(Path.Combine(dir, "config", file), json.ToJsonString());
 
-    private static Dictionary<string, long> Snapshot(string dir) =>
+    // Links are listed, not followed, so a planted link's target is judged where it lies.
+    private static Dictionary<string, (long Ticks, long Length)> Snapshot(string dir) =>
         Directory.Exists(dir)
-            ? Directory.EnumerateFileSystemEntries(dir, "*", SearchOption.AllDirectories).ToDictionary(p => p, p => File.Exists(p) ? File.GetLastWriteTimeUtc(p).Ticks : 0)
+            ? new DirectoryInfo(dir).EnumerateFileSystemInfos("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 })
+                .ToDictionary(i => i.FullName, i => i is FileInfo { LinkTarget: null } file ? (file.LastWriteTimeUtc.Ticks, file.Length) : (0L, 0L))
             : [];
 
     private static void Copy(string from, string to)

@@ -6,6 +6,9 @@ namespace Pipeline.Tests.Conformance;
 /// <summary>Mutations of a working tiny MMAR, one class of mistake each (and sound variants beside them), for the check-agrees-with-the-run corpus.</summary>
 public static class MutationCorpus
 {
+    /// <summary>The folder beside the MMAR (in the test's temp root) that hostile mutations try to write into.</summary>
+    public const string Outside = "outside";
+
     /// <summary>Every mutation, by name.</summary>
     public static IReadOnlyDictionary<string, ConfigMutation> ByName { get; } = All().ToDictionary(m => m.Name);
 
@@ -233,6 +236,98 @@ public static class MutationCorpus
             yield return V($"validation: {key} {v}", Accepted, Eval(key, J(v)));
         yield return V("validation: do_validation \"no\"", Refused, Eval("do_validation", J("\"no\"")));
         yield return V("validation: inferer mode gaussian", Accepted, Eval("inferer.args.mode", J("\"gaussian\"")));
+
+        foreach (var mutation in Hostile()) yield return mutation;
+    }
+
+    // What a hostile (or careless) config, data list or MMAR folder can do to lead a write out of the declared folders or
+    // destroy the trained model; each one is refused before anything is written, or runs writing only where it may.
+    private static IEnumerable<ConfigMutation> Hostile()
+    {
+        static string Away(MmarFiles f, string name) => Path.Combine(Path.GetDirectoryName(f.Dir)!, Outside, name);
+        foreach (var path in new[] { "../../X", "../eval2", "/tmp/../tmp", "{MMAR_EVAL_OUTPUT_PATH}/../..", "{MMAR_ROOT}" })
+            yield return V($"hostile: report_path {path}", Refused, Eval("val_metrics[0].args.report_path", J($"\"{path}\"")));
+        yield return V("hostile: report_path the outside folder (absolute)", Refused, f => MmarFiles.Set(f.Validation, "val_metrics[0].args.report_path", Away(f, "")));
+        foreach (var path in new[] { "{MMAR_EVAL_OUTPUT_PATH}", "{MMAR_EVAL_OUTPUT_PATH}/reports", "eval/deeper/still" })
+            yield return V($"hostile: report_path {path}", Accepted, Eval("val_metrics[0].args.report_path", J($"\"{path}\"")));
+        foreach (var name in new[] { "../../X", "/tmp/X", "a/b", "..", ".", "tab\tname", "nul\u0000" })
+            yield return V($"hostile: metric name {name.Replace("\t", "<TAB>", StringComparison.Ordinal).Replace("\u0000", "<NUL>", StringComparison.Ordinal)} with report_path", Refused, f =>
+            {
+                MmarFiles.Set(f.Validation, "val_metrics[0].args.name", name);
+                MmarFiles.Set(f.Validation, "val_metrics[0].args.report_path", "{MMAR_EVAL_OUTPUT_PATH}");
+            });
+        foreach (var name in new[] { "dice.v2", "mean dice", "Dice-é" })
+            yield return V($"hostile: metric name {name}", Accepted, Eval("val_metrics[0].args.name", J($"\"{name}\"")));
+        foreach (var path in new[] { "../outside", "{MMAR_EVAL_OUTPUT_PATH}/..", "/tmp", "{MMAR_CKPT_DIR}", "{MMAR_ROOT}/config" })
+            yield return V($"hostile: write_path {path}", Refused, Eval("writers[0].args.write_path", J($"\"{path}\"")));
+        yield return V("hostile: write_path the outside folder (absolute)", Refused, f => MmarFiles.Set(f.Validation, "writers[0].args.write_path", Away(f, "w")));
+        foreach (var path in new[] { "{MMAR_EVAL_OUTPUT_PATH}/predictions", "eval" })
+            yield return V($"hostile: write_path {path}", Accepted, Eval("writers[0].args.write_path", J($"\"{path}\"")));
+        yield return V("hostile: writer field named ../../X", Refused, Eval("writers[0].args.field", J("\"../../X\"")));
+
+        // SaveAsNifti, the debug writer, in either config.
+        foreach (var (outDir, verdict) in new[] { ("/tmp/debug", Refused), ("../../debug", Refused), ("{MMAR_CKPT_DIR}/debug", Refused), ("debug", Accepted), ("{MMAR_EVAL_OUTPUT_PATH}/debug", Accepted) })
+            yield return V($"hostile: validation SaveAsNifti out_dir {outDir}", verdict, f => f.Validation["post_transforms"]!.AsArray().Add(
+                J($$"""{ "name": "SaveAsNifti", "args": { "fields": ["model"], "out_dir": "{{outDir}}" } }""")));
+        yield return V("hostile: validation SaveAsNifti into the outside folder (absolute)", Refused, f => f.Validation["post_transforms"]!.AsArray().Add(
+            J($$"""{ "name": "SaveAsNifti", "args": { "fields": ["model"], "out_dir": "{{Away(f, "d")}}" } }""")));
+        foreach (var (outDir, verdict) in new[] { ("/tmp/debug", Refused), ("{MMAR_EVAL_OUTPUT_PATH}/debug", Refused), ("../debug", Refused), ("{MMAR_CKPT_DIR}/debug", Accepted) })
+            yield return T($"hostile: training SaveAsNifti out_dir {outDir}", verdict, f => f.Train["train"]!["pre_transforms"]!.AsArray().Add(
+                J($$"""{ "name": "SaveAsNifti", "args": { "fields": ["image"], "out_dir": "{{outDir}}" } }""")));
+
+        // Links planted inside the output folders, leading out.
+        yield return V("hostile: eval/c is a link to the outside folder", Refused, f =>
+        {
+            Directory.CreateDirectory(Path.Combine(f.Dir, "eval"));
+            Directory.CreateSymbolicLink(Path.Combine(f.Dir, "eval", "c"), Away(f, ""));
+        });
+        yield return V("hostile: eval/per_image.csv is a link to an outside file", Refused, f =>
+        {
+            Directory.CreateDirectory(Path.Combine(f.Dir, "eval"));
+            File.CreateSymbolicLink(Path.Combine(f.Dir, "eval", "per_image.csv"), Away(f, "keep.txt"));
+        });
+        yield return V("hostile: eval/c is a link inside eval", Accepted, f =>
+        {
+            Directory.CreateDirectory(Path.Combine(f.Dir, "eval", "elsewhere"));
+            Directory.CreateSymbolicLink(Path.Combine(f.Dir, "eval", "c"), Path.Combine(f.Dir, "eval", "elsewhere"));
+        });
+        foreach (var file in new[] { "training.log", "model_final.ckpt", "config_train.resolved.json", "model_previous.ckpt" })
+            yield return T($"hostile: models/{file} is a link to an outside file", Refused, f =>
+            {
+                File.Delete(Path.Combine(f.Dir, "models", file));
+                File.CreateSymbolicLink(Path.Combine(f.Dir, "models", file), Away(f, "keep.txt"));
+            });
+
+        // Image names are data: made safe as output names, never refused, never a way out.
+        foreach (var name in new[] { "..nii.gz", "a b;c.nii.gz", "x\u0001y.nii.gz", "-rf.nii.gz" })
+            yield return V($"hostile: validation image named {name.Replace("\u0001", "<SOH>", StringComparison.Ordinal)}", Accepted, f =>
+            {
+                File.Copy(Path.Combine(f.Dir, "data", "i", "c.nii.gz"), Path.Combine(f.Dir, "data", "i", name));
+                MmarFiles.Set(f.Dataset, "validation[0].image", $"i/{name}");
+            });
+
+        // The trained model: a run that trains nothing, or never validates, leaves it alone.
+        foreach (var set in new[] { "epochs=-3", "epochs=0", "num_training_epoch_per_valid=-1" })
+            yield return T($"hostile: --set {set}", Refused, _ => { }, set);
+        yield return T("hostile: no validation section, model.ckpt kept", Accepted, Train("validate", null));
+        yield return T("hostile: validation every 5 epochs of 1 (validates at the end)", Accepted, Train("num_training_epoch_per_valid", J("5")));
+        yield return T("hostile: fine-tune from the trained model", Accepted, _ => { }, "MMAR_CKPT=models/model.ckpt");
+
+        // Values of the wrong JSON type in the data list.
+        foreach (var v in new[] { "true", "{}", "null", "[]", "[1, 2]", "\"\"" })
+            yield return T($"hostile: training[0].image {v}", Refused, Data("training[0].image", J(v)));
+        foreach (var v in new[] { "true", "{}", "null", "3.5" })
+            yield return V($"hostile: validation[0].image {v}", Refused, Data("validation[0].image", J(v)));
+        yield return V("hostile: validation[0].image a folder", Refused, f =>
+        {
+            Directory.CreateDirectory(Path.Combine(f.Dir, "data", "i", "dir.nii.gz"));
+            MmarFiles.Set(f.Dataset, "validation[0].image", "i/dir.nii.gz");
+        });
+        yield return T("hostile: training[0].image escaping DATA_ROOT to a real file", Accepted, f =>
+        {
+            File.Copy(Path.Combine(f.Dir, "data", "i", "a.nii.gz"), Away(f, "a.nii.gz"));
+            MmarFiles.Set(f.Dataset, "training[0].image", $"../../{Outside}/a.nii.gz");
+        });
     }
 
     // A 4-D file whose fourth dimension holds two copies of the image: two channels, as LoadNifti reads it.

@@ -204,7 +204,7 @@ public sealed class ValidateCommandTests
         var run = CliRun.Invoke("validate", "-m", _dir);
 
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.ConfigError), run.ToString());
-        Assert.That(run.Error, Does.Contain("lies outside the evaluation output folder"));
+        Assert.That(run.Error, Does.Contain("lies outside the output folder"));
         Assert.That(Directory.Exists(Eval), Is.False);
         Assert.That(Directory.Exists(Path.Combine(_dir, "elsewhere")), Is.False);
     }

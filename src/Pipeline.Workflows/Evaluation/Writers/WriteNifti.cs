@@ -3,6 +3,7 @@ using Pipeline.Configuration.Documents;
 using Pipeline.Data;
 using Pipeline.Evaluation;
 using Pipeline.Imaging;
+using Pipeline.IO;
 using Pipeline.Transforms.Nifti;
 using Pipeline.Transforms.Spatial;
 using static TorchSharp.torch;
@@ -19,7 +20,7 @@ namespace Pipeline.Workflows.Evaluation.Writers;
 /// cropped away get 0.
 /// </remarks>
 [Component(ComponentKind.Writer, "WriteNifti")]
-public sealed class WriteNifti : IEvalWriter
+public sealed class WriteNifti : IEvalWriter, IDeclaresFields
 {
     private static readonly Dictionary<string, NiftiDataType> Types = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -30,6 +31,7 @@ public sealed class WriteNifti : IEvalWriter
     private readonly string _field;
     private readonly string _srcField;
     private readonly NiftiDataType _dtype;
+    private readonly OutputFolder _folder;
 
     /// <summary>Validates the args.</summary>
     /// <param name="field">The field to write (e.g. <c>model</c> after <c>ArgmaxAcrossChannels</c>).</param>
@@ -37,7 +39,9 @@ public sealed class WriteNifti : IEvalWriter
     /// <param name="writePath">Folder of the per-input folders (Clara: <c>{MMAR_EVAL_OUTPUT_PATH}</c>); relative to the MMAR folder when relative; default MMAR_EVAL_OUTPUT_PATH.</param>
     /// <param name="srcField">The input image field whose original file defines the output grid.</param>
     /// <param name="paths">The MMAR's folders, for relative paths.</param>
-    public WriteNifti(string field, string dtype = "float32", string? writePath = null, string srcField = "image", MmarPaths? paths = null)
+    /// <param name="output">The run's output folder (a host service); <c>write_path</c> must lie inside it.</param>
+    public WriteNifti(string field, string dtype = "float32", string? writePath = null, string srcField = "image", MmarPaths? paths = null,
+        OutputFolder? output = null)
     {
         if (string.IsNullOrWhiteSpace(field)) throw new ConfigArgException("field", "must name the field to write, e.g. 'model'");
         if (string.IsNullOrWhiteSpace(srcField)) throw new ConfigArgException("src_field", "must name the input image field, e.g. 'image'");
@@ -48,13 +52,25 @@ public sealed class WriteNifti : IEvalWriter
         _srcField = srcField;
         _dtype = type;
         OutputRoot = paths?.Resolve(folder) ?? Path.GetFullPath(folder);
+        if (output?.FolderProblem(OutputRoot) is { } problem)
+            throw new ConfigArgException("write_path", $"{problem}; e.g. {{MMAR_EVAL_OUTPUT_PATH}} or a folder inside it");
+        _folder = output ?? new OutputFolder(OutputRoot, "write_path");
     }
 
     /// <inheritdoc />
     public string OutputRoot { get; }
 
     /// <inheritdoc />
-    public IReadOnlyList<string> OutputFiles(string stem) => [Path.Combine(OutputRoot, stem, $"{stem}_{_field}.nii.gz")];
+    public IReadOnlyList<string> ReadsFields => [_field];
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> WritesFields => [];
+
+    /// <inheritdoc />
+    public string FieldsArg => "field";
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> OutputFiles(string stem) => [Path.Combine(OutputRoot, stem, $"{stem}_{OutputFolder.SafeName(_field)}.nii.gz")];
 
     /// <inheritdoc />
     public void Write(TransformContext context, string stem)
@@ -70,6 +86,6 @@ public sealed class WriteNifti : IEvalWriter
                 $"{nameof(WriteNifti)}: field '{_field}' has {image.SpatialRank} spatial axes but the input image has {shape.Length}");
         var interpolation = _dtype.IsInteger() || !image.Data.is_floating_point() ? Interpolation.Nearest : Interpolation.Linear;
         using var restored = RestoreOriginalShape.Restore(image, affine, shape, interpolation);
-        NiftiWriter.Write(restored, OutputFiles(stem)[0], _dtype);
+        NiftiWriter.Write(restored, _folder, OutputFiles(stem)[0], _dtype);
     }
 }

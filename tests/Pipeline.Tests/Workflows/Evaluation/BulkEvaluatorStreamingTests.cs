@@ -61,7 +61,7 @@ public sealed class BulkEvaluatorStreamingTests
         var setup = new EvaluationSetup(network, new SimpleInferer(), new TransformChain([new SyntheticImage(counter, failAt: 7)]),
             new TransformChain([new Finished(counter)]), new TransformChain([]), [], []);
         var items = Enumerable.Range(0, 20).Select(i => DatalistItem.ForImage(i, $"/no/such/case{i}.nii.gz")).ToList();
-        var plan = OutputPlan.Create(items, [], "/tmp");
+        var plan = OutputPlan.Create(items, [], new Pipeline.IO.OutputFolder("/tmp", "test"));
 
         var outcomes = new BulkEvaluator(setup, new EvaluationSettings(false, false, false, "/tmp", PrefetchCount: 1))
             .Run(items, plan, new Dictionary<int, ItemOutcome>(), TextWriter.Null);

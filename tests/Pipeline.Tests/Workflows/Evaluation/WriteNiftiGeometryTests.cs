@@ -80,7 +80,7 @@ public sealed class WriteNiftiGeometryTests
         var setup = new EvaluationSetup(network, new SimpleInferer(), new TransformChain(pre),
             new TransformChain([new ArgmaxAcrossChannels(["model"], "uint8")]), new TransformChain([]), [], [writer]);
         var items = new[] { DatalistItem.ForImage(0, input) };
-        var plan = OutputPlan.Create(items, [writer], output);
+        var plan = OutputPlan.Create(items, [writer], new Pipeline.IO.OutputFolder(output, "test"));
         Assert.That(plan.Problems, Is.Empty);
 
         var outcomes = new BulkEvaluator(setup, new EvaluationSettings(false, true, false, output)).Run(items, plan, new Dictionary<int, ItemOutcome>(), TextWriter.Null);
