@@ -23,6 +23,14 @@ public sealed class TrainedModelProtectionTests
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.ToString());
     }
 
+    private void RemoveValidation()
+    {
+        var config = Path.Combine(_dir, "config", "config_train.json");
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(config))!.AsObject();
+        json.Remove("validate");
+        File.WriteAllText(config, json.ToJsonString());
+    }
+
     [TestCase("epochs=0")]
     [TestCase("epochs=-3")]
     public void ARunWithNoEpochToTrainIsAConfigErrorAndTouchesNothing(string set)
@@ -60,10 +68,7 @@ public sealed class TrainedModelProtectionTests
         Train();
         var model = File.ReadAllBytes(Models("model.ckpt"));
         var final = File.ReadAllBytes(Models("model_final.ckpt"));
-        var config = Path.Combine(_dir, "config", "config_train.json");
-        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(config))!.AsObject();
-        json.Remove("validate");
-        File.WriteAllText(config, json.ToJsonString());
+        RemoveValidation();
 
         var run = CliRun.Invoke("train", "-m", _dir);
 
@@ -76,10 +81,7 @@ public sealed class TrainedModelProtectionTests
     [Test]
     public void ARunWithoutValidationInAnEmptyFolderStillLeavesAModelToLoad()
     {
-        var config = Path.Combine(_dir, "config", "config_train.json");
-        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(config))!.AsObject();
-        json.Remove("validate");
-        File.WriteAllText(config, json.ToJsonString());
+        RemoveValidation();
 
         var run = CliRun.Invoke("train", "-m", _dir);
 
