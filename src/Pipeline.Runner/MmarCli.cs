@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Pipeline.Runner.Commands;
+using Pipeline.Transforms.Nifti;
 
 namespace Pipeline.Runner;
 
@@ -25,7 +26,7 @@ public static class MmarCli
         };
 
     /// <summary>Parses <paramref name="args"/> and runs the chosen command; returns the process exit code.</summary>
-    public static Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null)
+    public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null)
     {
         var config = new InvocationConfiguration();
         if (output is not null) config.Output = output;
@@ -37,8 +38,15 @@ public static class MmarCli
             var err = config.Error;
             foreach (var e in parse.Errors) err.WriteLine($"error: {e.Message}");
             err.WriteLine("Run 'mmar --help' (or 'mmar COMMAND --help') for usage.");
-            return Task.FromResult(ExitCodes.ConfigError);
+            return ExitCodes.ConfigError;
         }
-        return parse.InvokeAsync(config);
+        // What the NIfTI reader reads past (e.g. bytes after a file's gzip data) goes to this command's error output,
+        // whichever thread of the command reads the image.
+        var errorLock = new object();
+        using var warnings = NiftiWarnings.RedirectTo(message =>
+        {
+            lock (errorLock) config.Error.WriteLine($"warning: {message}");
+        });
+        return await parse.InvokeAsync(config);
     }
 }

@@ -25,7 +25,7 @@ public static class NiftiReader
         return ReadHeader(source, files);
     }
 
-    /// <summary>Reads the image at <paramref name="path"/>.</summary>
+    /// <summary>Reads the image at <paramref name="path"/>; what it reads past (bytes after the gzip data) goes to <see cref="NiftiWarnings"/>.</summary>
     /// <exception cref="NiftiFormatException">The file is malformed, truncated, too large or of an unsupported datatype; the message names the file.</exception>
     /// <exception cref="FileNotFoundException">The file, or the partner of a .hdr/.img pair, does not exist.</exception>
     public static MedicalImage Read(string path)
@@ -53,6 +53,16 @@ public static class NiftiReader
             dataSource.CheckHolds(header.DataOffset + dataBytes, "the voxel data");
             dataSource.SkipTo(header.DataOffset, "the voxel data");
             var data = NiftiVoxelDecoder.Read(dataSource, header);
+            try
+            {
+                dataSource.Finish();
+                if (ownsDataSource) headerSource.Finish();
+            }
+            catch
+            {
+                data.Dispose();
+                throw;
+            }
             var properties = new ImageProperties
             {
                 SourceFiles = [Path.GetFullPath(path)],

@@ -1,12 +1,9 @@
-using System.Buffers.Binary;
-using System.IO.Compression;
-
 namespace Pipeline.Transforms.Nifti;
 
-/// <summary>A NIfTI file opened for sequential reading, transparently gunzipped, that reports every malformation as a <see cref="NiftiFormatException"/>.</summary>
+/// <summary>A NIfTI file opened for sequential reading, transparently gunzipped (all members), that reports every malformation as a <see cref="NiftiFormatException"/>.</summary>
 internal sealed class NiftiSource : IDisposable
 {
-    /// <summary>Deflate cannot compress better than about 1032:1, so more claimed output than this per input byte is impossible.</summary>
+    /// <summary>Deflate cannot compress better than about 1032:1, so more output than this per compressed byte is impossible, however many members a file has.</summary>
     private const long MaxDeflateExpansion = 1032;
 
     /// <summary>Smallest possible gzip file: 10-byte header, an empty deflate block, 8-byte trailer.</summary>
@@ -14,7 +11,7 @@ internal sealed class NiftiSource : IDisposable
 
     private readonly FileStream _file;
     private readonly Stream _stream;
-    private readonly uint _gzipTrailerSize;
+    private readonly GzipMemberStream? _gzip;
 
     private NiftiSource(string path, FileStream file)
     {
@@ -27,14 +24,9 @@ internal sealed class NiftiSource : IDisposable
             return;
         }
         if (file.Length < MinimumGzipLength)
-            throw new NiftiFormatException(path, $"the gzip stream is truncated ({file.Length} bytes)");
-        // Read the ISIZE trailer now, so that sizes can be checked before anything large is allocated.
-        Span<byte> trailer = stackalloc byte[4];
-        file.Position = file.Length - 4;
-        file.ReadExactly(trailer);
-        file.Position = 0;
-        _gzipTrailerSize = BinaryPrimitives.ReadUInt32LittleEndian(trailer);
-        _stream = new GZipStream(file, CompressionMode.Decompress, leaveOpen: true);
+            throw new NiftiFormatException(path, $"the gzip stream is truncated: {file.Length} bytes cannot hold a complete gzip member");
+        _gzip = new GzipMemberStream(file.SafeFileHandle, file.Length, path);
+        _stream = _gzip;
     }
 
     /// <summary>The file's full path, used in error messages.</summary>
@@ -64,17 +56,9 @@ internal sealed class NiftiSource : IDisposable
     /// <summary>Reads up to <paramref name="buffer"/>.Length bytes, fewer only at the end of the data; returns the count.</summary>
     public int ReadUpTo(Span<byte> buffer)
     {
-        try
-        {
-            var n = _stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
-            Position += n;
-            return n;
-        }
-        catch (InvalidDataException e)
-        {
-            // .NET's own message ("unsupported compression method") misleads for what is nearly always corruption.
-            throw new NiftiFormatException(Path, "the gzip stream is corrupt (bad deflate data or checksum)", e);
-        }
+        var n = _stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+        Position += n;
+        return n;
     }
 
     /// <summary>Fills <paramref name="buffer"/> or throws, naming <paramref name="what"/> was being read.</summary>
@@ -83,7 +67,7 @@ internal sealed class NiftiSource : IDisposable
         var start = Position;
         var n = ReadUpTo(buffer);
         if (n < buffer.Length)
-            throw new NiftiFormatException(Path, $"the file ends early: {what} needs bytes {start}–{start + buffer.Length} but the {(IsGzip ? "uncompressed stream" : "file")} has only {start + n}");
+            throw new NiftiFormatException(Path, $"the file is truncated: {what} needs bytes {start}–{start + buffer.Length} but the {(IsGzip ? "uncompressed gzip data end after" : "file has only")} {start + n}{TrailingNote()}");
     }
 
     /// <summary>Advances to uncompressed offset <paramref name="offset"/>, which must not be behind the current position.</summary>
@@ -105,8 +89,9 @@ internal sealed class NiftiSource : IDisposable
 
     /// <summary>
     /// Checks, before anything is allocated, that the file can hold <paramref name="totalBytes"/> (uncompressed) bytes:
-    /// a plain file must be at least that long; a gzip file's ISIZE trailer must record that size (mod 2³²) and its
-    /// compressed length must make that size possible.
+    /// a plain file must be at least that long; a gzip file must be long enough to inflate to that size at deflate's
+    /// best ratio. (The ISIZE trailer at the end of a gzip file only records the last member's size, so it proves nothing
+    /// about a file of several members or one followed by padding.)
     /// </summary>
     public void CheckHolds(long totalBytes, string what)
     {
@@ -118,11 +103,37 @@ internal sealed class NiftiSource : IDisposable
             return;
         }
         if (totalBytes > length * MaxDeflateExpansion)
-            throw new NiftiFormatException(Path, $"{what} needs {totalBytes} uncompressed bytes, more than a {length}-byte gzip file can hold");
-        if (_gzipTrailerSize != (uint)totalBytes)
             throw new NiftiFormatException(Path,
-                $"the gzip trailer records {_gzipTrailerSize} uncompressed bytes (mod 2^32) but {what} needs {totalBytes}: the file is truncated, or its header's dims, datatype or vox_offset are wrong");
+                $"{what} needs {totalBytes} uncompressed bytes, more than a {length}-byte gzip file can hold (at most {length * MaxDeflateExpansion}): it is truncated, or its header's dims, datatype or vox_offset are wrong");
     }
+
+    /// <summary>
+    /// Reads a gzip file to its end once the image has been read, so that the checksum of every member that held image
+    /// bytes is verified and whatever follows is reported: bytes after the last member, or a broken member after the image
+    /// data, are warnings (the image is complete, and nibabel reads such files), not errors.
+    /// </summary>
+    public void Finish()
+    {
+        if (_gzip is null) return;
+        var membersHoldingImageData = _gzip.MembersStarted;
+        var scratch = new byte[1 << 16];
+        try
+        {
+            while (ReadUpTo(scratch) > 0)
+            {
+            }
+        }
+        catch (NiftiFormatException e) when (_gzip.MembersStarted > membersHoldingImageData)
+        {
+            NiftiWarnings.Report($"{Path}: the last {_file.Length - _gzip.MemberStart} bytes (from byte {_gzip.MemberStart} on, after the image data) are not a complete gzip member and were ignored: {e.Problem}");
+            return;
+        }
+        if (_gzip.TrailingBytes > 0)
+            NiftiWarnings.Report($"{Path}: {_gzip.TrailingBytes} trailing bytes after the end of the gzip data{(_gzip.TrailingBytesAreZero ? " (zero padding)" : "")} were ignored");
+    }
+
+    private string TrailingNote() =>
+        _gzip is { TrailingBytes: > 0 } gzip ? $" (the gzip data are followed by {gzip.TrailingBytes} bytes that are not gzip data)" : "";
 
     private static bool StartsWithGzipMagic(FileStream file)
     {

@@ -58,7 +58,7 @@ public sealed class NiftiFormatErrorTests
         }, "quaternion");
         yield return Case("infinite intercept", b => BinaryPrimitives.WriteSingleLittleEndian(b.AsSpan(116), float.PositiveInfinity), "scl_inter");
         yield return Case("truncated data", b => { }, "truncated", truncate: 1);
-        yield return Case("truncated header", b => { }, "ends early: the header", truncate: 300);
+        yield return Case("truncated header", b => { }, "truncated: the header", truncate: 300);
 
         static TestCaseData Case(string name, Action<byte[]> corrupt, string problem, int truncate = 0) =>
             new TestCaseData(corrupt, problem, truncate).SetName($"Reports {name}");
@@ -76,9 +76,7 @@ public sealed class NiftiFormatErrorTests
             File.WriteAllBytes(path, gzip ? Gzip(bytes) : bytes);
             var e = Assert.Throws<NiftiFormatException>(() => NiftiReader.Read(path).Dispose());
             Assert.That(e!.Message, Does.Contain(path));
-            // A gzip file reports short data through its trailer rather than by running out.
-            if (!(gzip && problem == "truncated"))
-                Assert.That(e.Problem, Does.Contain(problem), e.Message);
+            Assert.That(e.Problem, Does.Contain(problem), e.Message);
         }
     }
 
