@@ -29,7 +29,10 @@ public static class InfoCommand
     /// <summary>The description of <paramref name="path"/> as text or JSON.</summary>
     public static string Describe(string path, bool asJson)
     {
-        var header = NiftiReader.ReadHeader(path);
+        NiftiHeader header;
+        // Read reports the same header warnings again; once is enough.
+        using (NiftiWarnings.RedirectTo(_ => { }))
+            header = NiftiReader.ReadHeader(path);
         using var image = NiftiReader.Read(path);
         using var scope = NewDisposeScope();
         var values = image.Data.to_type(ScalarType.Float64);

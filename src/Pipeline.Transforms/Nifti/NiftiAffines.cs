@@ -22,18 +22,46 @@ internal static class NiftiAffines
             NiftiAffineSource.Qform => Qform(h),
             _ => PixdimFallback(h),
         };
-        // nibabel would return NaNs here; downstream resampling would then silently produce garbage.
-        if (affine.ToRowMajor().Any(v => !double.IsFinite(v)))
-            throw new NiftiFormatException(h.SourceFile, $"the {Describe(source)} affine has non-finite entries");
+        // nibabel 5 returns such affines as they are (NaNs, zero columns); every later step (orientation, spacing,
+        // resampling, writing) would then fail far from the cause or silently produce garbage.
+        var problem = !affine.ToRowMajor().All(double.IsFinite) ? "has non-finite entries"
+            : IsSingular(affine) ? "is singular (its axis columns are not three independent directions)"
+            : null;
+        if (problem is not null)
+            throw new NiftiFormatException(h.SourceFile,
+                $"the affine from {Describe(source, h)} {problem}: {Format(affine)}; accepted: finite entries and three linearly independent axis columns");
         return affine;
     }
 
-    private static string Describe(NiftiAffineSource s) => s switch
+    private static string Describe(NiftiAffineSource s, NiftiHeader h) => s switch
     {
-        NiftiAffineSource.Sform => "sform",
-        NiftiAffineSource.Qform => "qform",
-        _ => "pixdim-derived",
+        NiftiAffineSource.Sform => $"the sform (sform_code {h.SformCode}, srow_x/y/z)",
+        NiftiAffineSource.Qform => $"the qform (qform_code {h.QformCode}, quaternion, qoffset and pixdim[1..3] = {Format(h.PixDim.Skip(1).Take(3))})",
+        _ => $"pixdim (sform_code and qform_code are 0; pixdim[1..3] = {Format(h.PixDim.Skip(1).Take(3))})",
     };
+
+    /// <summary>True when the 3×3 part maps voxels onto fewer than three dimensions, judged on unit-length columns so that tiny voxels still count.</summary>
+    private static bool IsSingular(AffineMatrix a)
+    {
+        var c = new double[3, 3];
+        for (var col = 0; col < 3; col++)
+        {
+            var norm = Math.Sqrt(a[0, col] * a[0, col] + a[1, col] * a[1, col] + a[2, col] * a[2, col]);
+            if (norm == 0 || !double.IsFinite(1 / norm)) return true;
+            for (var row = 0; row < 3; row++) c[row, col] = a[row, col] / norm;
+        }
+        var det = c[0, 0] * (c[1, 1] * c[2, 2] - c[1, 2] * c[2, 1])
+                  - c[0, 1] * (c[1, 0] * c[2, 2] - c[1, 2] * c[2, 0])
+                  + c[0, 2] * (c[1, 0] * c[2, 1] - c[1, 1] * c[2, 0]);
+        // Unit columns give |det| = 1 when orthogonal; float32 storage of a real affine stays far above this.
+        return Math.Abs(det) < 1e-6;
+    }
+
+    private static string Format(AffineMatrix a) =>
+        "[" + string.Join(", ", Enumerable.Range(0, 4).Select(r => Format(Enumerable.Range(0, 4).Select(c => a[r, c])))) + "]";
+
+    private static string Format(IEnumerable<double> values) =>
+        "[" + string.Join(", ", values.Select(v => v.ToString("G6", System.Globalization.CultureInfo.InvariantCulture))) + "]";
 
     public static AffineMatrix Sform(NiftiHeader h)
     {
@@ -48,12 +76,14 @@ internal static class NiftiAffines
         // nibabel's threshold for a slightly negative w² depends on the precision the quaternion was stored in.
         var threshold = -3 * (h.Version == NiftiVersion.Nifti1 ? Float32Epsilon : Float64Epsilon);
         var (b, c, d) = h.Quaternion;
+        if (!(double.IsFinite(b) && double.IsFinite(c) && double.IsFinite(d)))
+            throw new NiftiFormatException(h.SourceFile, $"the qform quaternion (b, c, d) = ({b}, {c}, {d}) is not finite");
         var w2 = 1.0 - (b * b + c * c + d * d);
         double w;
         if (w2 < 0)
         {
-            if (w2 < threshold || double.IsNaN(w2))
-                throw new NiftiFormatException(h.SourceFile, $"the qform quaternion (b, c, d) = ({b}, {c}, {d}) is longer than a unit quaternion");
+            if (w2 < threshold)
+                throw new NiftiFormatException(h.SourceFile, $"the qform quaternion (b, c, d) = ({b}, {c}, {d}) is longer than a unit quaternion (b² + c² + d² must not exceed 1)");
             w = 0;
         }
         else

@@ -8,9 +8,12 @@ internal sealed record NiftiFileSet(string HeaderFile, string DataFile)
 
     /// <summary>Finds the files for <paramref name="path"/>; for a pair, <paramref name="path"/> may name either part.</summary>
     /// <exception cref="FileNotFoundException">A file of the set does not exist.</exception>
+    /// <exception cref="NiftiFormatException"><paramref name="path"/> is a folder.</exception>
     public static NiftiFileSet Resolve(string path)
     {
         var full = Path.GetFullPath(path);
+        if (Directory.Exists(full))
+            throw new NiftiFormatException(full, "this is a folder; name a .nii, .nii.gz, .hdr or .img file");
         if (!File.Exists(full))
             throw new FileNotFoundException($"NIfTI file {full} does not exist", full);
         var (stem, ext, gz) = Split(full);

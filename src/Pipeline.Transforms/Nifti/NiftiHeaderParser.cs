@@ -10,21 +10,28 @@ internal static class NiftiHeaderParser
     /// <summary>More voxels than this cannot be real data; the bound keeps every later size computation free of overflow.</summary>
     public const long MaxVoxelCount = 1L << 56;
 
-    /// <summary>How many bytes the header occupies, judged from its first four bytes (<c>sizeof_hdr</c> in either byte order).</summary>
-    public static (NiftiVersion Version, NiftiByteOrder Order) Identify(ReadOnlySpan<byte> first4, string file)
+    /// <summary>
+    /// The header's version and byte order, judged from its start (at least the first 4 bytes; up to the 348 of a NIfTI-1
+    /// header): <c>sizeof_hdr</c> in either byte order, or, as nibabel does, a NIfTI-1 magic whatever <c>sizeof_hdr</c>
+    /// says, with the byte order that makes dim[0] a rank.
+    /// </summary>
+    public static (NiftiVersion Version, NiftiByteOrder Order) Identify(ReadOnlySpan<byte> start, string file)
     {
-        if (first4.Length < 4)
-            throw new NiftiFormatException(file, $"the file is too short to hold a NIfTI header ({first4.Length} bytes)");
-        var little = BinaryPrimitives.ReadInt32LittleEndian(first4);
-        var big = BinaryPrimitives.ReadInt32BigEndian(first4);
-        return (little, big) switch
+        if (start.Length < 4)
+            throw new NiftiFormatException(file, $"the file is too short to hold a NIfTI header ({start.Length} bytes)");
+        var little = BinaryPrimitives.ReadInt32LittleEndian(start);
+        var big = BinaryPrimitives.ReadInt32BigEndian(start);
+        switch (little, big)
         {
-            (Nifti1HeaderSize, _) => (NiftiVersion.Nifti1, NiftiByteOrder.LittleEndian),
-            (_, Nifti1HeaderSize) => (NiftiVersion.Nifti1, NiftiByteOrder.BigEndian),
-            (Nifti2HeaderSize, _) => (NiftiVersion.Nifti2, NiftiByteOrder.LittleEndian),
-            (_, Nifti2HeaderSize) => (NiftiVersion.Nifti2, NiftiByteOrder.BigEndian),
-            _ => throw new NiftiFormatException(file, $"not a NIfTI file: sizeof_hdr is {little} (expected 348 for NIfTI-1 or 540 for NIfTI-2)"),
-        };
+            case (Nifti1HeaderSize, _): return (NiftiVersion.Nifti1, NiftiByteOrder.LittleEndian);
+            case (_, Nifti1HeaderSize): return (NiftiVersion.Nifti1, NiftiByteOrder.BigEndian);
+            case (Nifti2HeaderSize, _): return (NiftiVersion.Nifti2, NiftiByteOrder.LittleEndian);
+            case (_, Nifti2HeaderSize): return (NiftiVersion.Nifti2, NiftiByteOrder.BigEndian);
+        }
+        if (HasNifti1Magic(start))
+            return (NiftiVersion.Nifti1, BinaryPrimitives.ReadInt16LittleEndian(start[V1.Dim..]) is >= 1 and <= 7 ? NiftiByteOrder.LittleEndian : NiftiByteOrder.BigEndian);
+        throw new NiftiFormatException(file,
+            $"not a NIfTI file: sizeof_hdr is {little} (expected 348 for NIfTI-1 or 540 for NIfTI-2){(start.Length >= Nifti1HeaderSize ? " and there is no NIfTI-1 magic at byte 344" : "")}");
     }
 
     /// <summary>Parses a complete fixed header (348 or 540 bytes). <paramref name="singleFile"/> tells whether data follow the header in the same file.</summary>
@@ -35,8 +42,13 @@ internal static class NiftiHeaderParser
         if (bytes.Length < size)
             throw new NiftiFormatException(file, $"the header is truncated: {bytes.Length} of {size} bytes");
         var f = new Fields(bytes[..size], order == NiftiByteOrder.BigEndian);
+        if (f.I32(V1.SizeofHdr) != size)
+            NiftiWarnings.Report($"{file}: sizeof_hdr is {f.I32(V1.SizeofHdr)}, not {size}; read as NIfTI-1 by its magic \"{Printable(f.Text(V1.Magic, 4))}\", as nibabel does");
         return version == NiftiVersion.Nifti1 ? ParseV1(f, order, singleFile, file) : ParseV2(f, order, singleFile, file);
     }
+
+    private static bool HasNifti1Magic(ReadOnlySpan<byte> start) =>
+        start.Length >= Nifti1HeaderSize && (start.Slice(V1.Magic, 4).SequenceEqual("n+1\0"u8) || start.Slice(V1.Magic, 4).SequenceEqual("ni1\0"u8));
 
     private static NiftiHeader ParseV1(Fields f, NiftiByteOrder order, bool singleFile, string file)
     {

@@ -26,7 +26,7 @@ public static class NiftiReader
     }
 
     /// <summary>Reads the image at <paramref name="path"/>; what it reads past (bytes after the gzip data) goes to <see cref="NiftiWarnings"/>.</summary>
-    /// <exception cref="NiftiFormatException">The file is malformed, truncated, too large or of an unsupported datatype; the message names the file.</exception>
+    /// <exception cref="NiftiFormatException">The file is malformed, truncated, too large or of an unsupported datatype, or its affine is singular or not finite; the message names the file.</exception>
     /// <exception cref="FileNotFoundException">The file, or the partner of a .hdr/.img pair, does not exist.</exception>
     public static MedicalImage Read(string path)
     {
@@ -80,10 +80,14 @@ public static class NiftiReader
     private static NiftiHeader ReadHeader(NiftiSource source, NiftiFileSet files)
     {
         Span<byte> bytes = stackalloc byte[NiftiHeaderLayout.Nifti2HeaderSize];
-        var n = source.ReadUpTo(bytes[..4]);
+        // Read as much as a NIfTI-1 header first: a file with a damaged sizeof_hdr is still known by its magic.
+        var n = source.ReadUpTo(bytes[..NiftiHeaderLayout.Nifti1HeaderSize]);
         var (version, _) = NiftiHeaderParser.Identify(bytes[..n], source.Path);
         var size = version == NiftiVersion.Nifti1 ? NiftiHeaderLayout.Nifti1HeaderSize : NiftiHeaderLayout.Nifti2HeaderSize;
-        source.ReadExactly(bytes[4..size], "the header");
+        if (n < size) n += source.ReadUpTo(bytes[n..size]);
+        if (n < size)
+            throw new NiftiFormatException(source.Path,
+                $"the file is truncated: the {(version == NiftiVersion.Nifti1 ? "NIfTI-1" : "NIfTI-2")} header needs {size} bytes but the {(source.IsGzip ? "uncompressed gzip data have" : "file has")} only {n}");
         return NiftiHeaderParser.Parse(bytes[..size], files.IsSingleFile, source.Path);
     }
 }

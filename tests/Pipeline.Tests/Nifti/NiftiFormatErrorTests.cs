@@ -30,7 +30,11 @@ public sealed class NiftiFormatErrorTests
     {
         yield return Case("wrong magic", b => b[344] = (byte)'x', "magic");
         yield return Case("Analyze header", b => b.AsSpan(344, 4).Clear(), "Analyze");
-        yield return Case("not NIfTI at all", b => BinaryPrimitives.WriteInt32LittleEndian(b, 1234), "sizeof_hdr");
+        yield return Case("not NIfTI at all", b =>
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(b, 1234);
+            b[344] = (byte)'x';
+        }, "sizeof_hdr");
         yield return Case("RGB datatype", b => BinaryPrimitives.WriteInt16LittleEndian(b.AsSpan(70), 128), "datatype 128 is not supported");
         yield return Case("negative dim", b => BinaryPrimitives.WriteInt16LittleEndian(b.AsSpan(44), -5), "dim[2] = -5");
         yield return Case("rank 9", b => BinaryPrimitives.WriteInt16LittleEndian(b.AsSpan(40), 9), "dim[0] = 9");
@@ -56,9 +60,11 @@ public sealed class NiftiFormatErrorTests
             BinaryPrimitives.WriteSingleLittleEndian(b.AsSpan(256), 0.9f);
             BinaryPrimitives.WriteSingleLittleEndian(b.AsSpan(260), 0.9f);
         }, "quaternion");
+        yield return Case("all-zero sform", b => b.AsSpan(280, 48).Clear(), "the affine from the sform (sform_code 2, srow_x/y/z) is singular");
+        yield return Case("NaN in the sform", b => BinaryPrimitives.WriteSingleLittleEndian(b.AsSpan(284), float.NaN), "has non-finite entries: [[1, NaN, 0, 0]");
         yield return Case("infinite intercept", b => BinaryPrimitives.WriteSingleLittleEndian(b.AsSpan(116), float.PositiveInfinity), "scl_inter");
         yield return Case("truncated data", b => { }, "truncated", truncate: 1);
-        yield return Case("truncated header", b => { }, "truncated: the header", truncate: 300);
+        yield return Case("truncated header", b => { }, "truncated: the NIfTI-1 header needs 348 bytes", truncate: 300);
 
         static TestCaseData Case(string name, Action<byte[]> corrupt, string problem, int truncate = 0) =>
             new TestCaseData(corrupt, problem, truncate).SetName($"Reports {name}");
@@ -78,6 +84,20 @@ public sealed class NiftiFormatErrorTests
             Assert.That(e!.Message, Does.Contain(path));
             Assert.That(e.Problem, Does.Contain(problem), e.Message);
         }
+    }
+
+    [Test]
+    public void DamagedSizeofHdrIsReadByItsMagicWithAWarning()
+    {
+        var bytes = (byte[])_valid.Clone();
+        BinaryPrimitives.WriteInt32LittleEndian(bytes, 349);
+        var path = Path.Combine(_dir, "sizeof.nii");
+        File.WriteAllBytes(path, bytes);
+        var warnings = new List<string>();
+        using (NiftiWarnings.RedirectTo(warnings.Add))
+        using (var image = NiftiReader.Read(path))
+            Assert.That(image.Data.shape, Is.EqualTo(new long[] { 1, 6, 5, 4 }));
+        Assert.That(warnings, Is.EqualTo(new[] { $"{path}: sizeof_hdr is 349, not 348; read as NIfTI-1 by its magic \"n+1\", as nibabel does" }));
     }
 
     [Test]
