@@ -38,7 +38,16 @@ public static class ConvertCommand
                 }
                 var folder = OutputFolder.OfFile(outPath, "output");
                 using var image = NiftiReader.Read(parse.GetValue(input)!);
-                NiftiWriter.Write(image, folder, outPath, type);
+                try
+                {
+                    NiftiWriter.Write(image, folder, outPath, type);
+                }
+                catch (ArgumentException e)
+                {
+                    // What NIfTI-1 cannot hold (a size over 32767, a datatype it lacks) is a fact about this image, not a bug.
+                    error.WriteLine($"error: {e.Message}");
+                    return ExitCodes.Failure;
+                }
                 parse.InvocationConfiguration.Output.WriteLine($"wrote {outPath}: {image}");
                 return ExitCodes.Success;
             });

@@ -50,6 +50,21 @@ public sealed class OutputRuleCommandTests
     }
 
     [Test]
+    public void ConvertSaysWhatNifti1CannotHoldWithoutATrace()
+    {
+        var wide = new Pipeline.Tests.Nifti.OddNiftiBuilder { Version = 2, Dim = [3, 40000, 1, 1, 1, 1, 1, 1] };
+        wide.Data = new byte[40000 * 2];
+        var source = Path.Combine(_root, "wide.nii");
+        File.WriteAllBytes(source, wide.SingleFile());
+
+        var run = CliRun.Invoke("convert", source, Path.Combine(_root, "out.nii"));
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure), run.ToString());
+        Assert.That(run.Error, Does.Contain("32767").And.Not.Contain("   at "));
+        Assert.That(File.Exists(Path.Combine(_root, "out.nii")), Is.False);
+    }
+
+    [Test]
     public void GenerateDemoDataWritesNothingWhenTheDatalistLeadsOutOfDataRoot()
     {
         var mmar = Directory.CreateDirectory(Path.Combine(_root, "mmar")).FullName;
