@@ -21,6 +21,7 @@ public static class MmarCli
             ConvertCommand.Create(),
             PreviewCommand.Create(),
             ImportWeightsCommand.Create(),
+            ExportCommand.Create(),
             GenerateDemoDataCommand.Create(),
             BenchCommand.Create(),
         };

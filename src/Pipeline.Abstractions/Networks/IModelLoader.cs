@@ -10,4 +10,8 @@ public interface IModelLoader
 
     /// <summary>The file <see cref="Load"/> reads and the config arg that names it, so a check can open its description before a run; null when the loader reads no single file.</summary>
     (string File, string Arg)? Source => null;
+
+    /// <summary>The network and input contract <see cref="Source"/> describes, read without loading the weights; null when the loader cannot tell.</summary>
+    /// <exception cref="InvalidDataException">The source cannot be read as what the loader loads; the message says why.</exception>
+    (NetworkSpec Network, InputContract Contract)? Describe() => null;
 }

@@ -1,6 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using Pipeline.Networks.Export;
 
 namespace Pipeline.Networks.Layers;
 
@@ -19,7 +20,7 @@ namespace Pipeline.Networks.Layers;
 /// from <see cref="InputGradientBridge"/> as a forward convolution with the flipped kernel. The state dict is <c>weight</c>
 /// and <c>bias</c>, as <c>nn.Conv3d</c>, so MONAI/PyTorch weights load by name.
 /// </remarks>
-public sealed class ConvolutionLayer : nn.Module<Tensor, Tensor>
+public sealed class ConvolutionLayer : nn.Module<Tensor, Tensor>, IExportable
 {
     /// <summary>Channel counts that libtorch's CPU convolution kernels always handle correctly are multiples of this (or, for inputs, at most this).</summary>
     public const int SafeChannelMultiple = 16;
@@ -96,6 +97,10 @@ public sealed class ConvolutionLayer : nn.Module<Tensor, Tensor>
     protected override void RegisterComponents()
     {
     }
+
+    /// <inheritdoc />
+    public string Export(IGraphBuilder graph, string input) =>
+        graph.Convolution(input, weight, bias, _transposed, _stride, _padding, _dilation, _outputPadding, _transposed ? "deconv" : "conv");
 
     /// <summary>Convolves <paramref name="x"/> ([B, in, spatial…]).</summary>
     public override Tensor forward(Tensor x)

@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using Pipeline.Networks.Export;
 
 namespace Pipeline.Networks.Layers;
 
@@ -9,12 +10,18 @@ namespace Pipeline.Networks.Layers;
 /// channels-last volumes without autograd go through <see cref="ChannelsLastDoubling"/>. Everything else goes to
 /// <c>interpolate</c>. The layer has no parameters.
 /// </remarks>
-public sealed class DoublingUpsample : nn.Module<Tensor, Tensor>
+public sealed class DoublingUpsample : nn.Module<Tensor, Tensor>, IExportable
 {
     /// <summary>Creates the layer.</summary>
     public DoublingUpsample() : base("Upsample")
     {
     }
+
+    /// <summary>The spatial rank the exported graph doubles (3 for volumes, 2 for slices).</summary>
+    public int SpatialDimsForExport { get; init; } = 3;
+
+    /// <inheritdoc />
+    public string Export(IGraphBuilder graph, string input) => graph.DoubleSize(input, SpatialDimsForExport, "upsample");
 
     /// <summary>Upsamples <paramref name="x"/> ([B, C, D, H, W] or [B, C, H, W]) to twice its spatial size.</summary>
     public override Tensor forward(Tensor x)

@@ -3,6 +3,7 @@ using Pipeline.Components;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using Pipeline.Networks.Export;
 
 namespace Pipeline.Networks.Models;
 
@@ -19,7 +20,7 @@ namespace Pipeline.Networks.Models;
 /// so other sizes break the additive skips.
 /// </remarks>
 [Component(ComponentKind.Model, "SegResnet")]
-public sealed class SegResnet : nn.Module<Tensor, Tensor>, IFixedShapeNetwork, IRegularizedNetwork
+public sealed class SegResnet : nn.Module<Tensor, Tensor>, IFixedShapeNetwork, IRegularizedNetwork, IExportable
 {
     private static readonly string[] FinalActivations = ["softmax", "sigmoid", "linear"];
     private static readonly string[] UpsampleModes = ["nontrainable", "deconv"];
@@ -181,6 +182,28 @@ public sealed class SegResnet : nn.Module<Tensor, Tensor>, IFixedShapeNetwork, I
             _ => h,
         };
         return output.MoveToOuterDisposeScope();
+    }
+
+    /// <inheritdoc />
+    public string Export(IGraphBuilder graph, string input)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        var h = ModuleExport.Export(_convInit, graph, input);
+        var skips = new List<string>(_downLayers.Count);
+        foreach (var down in _downLayers)
+        {
+            h = ModuleExport.Export(down, graph, h);
+            skips.Add(h);
+        }
+        for (var i = 0; i < _upSamples.Count; i++)
+            h = ModuleExport.Export(_upLayers[i], graph, graph.Add(ModuleExport.Export(_upSamples[i], graph, h), skips[skips.Count - 2 - i]));
+        h = ModuleExport.Export(_finalConv, graph, graph.Relu(ModuleExport.Export(_finalNorm, graph, h)));
+        return _finalActivation switch
+        {
+            "softmax" => graph.Softmax(h),
+            "sigmoid" => graph.Sigmoid(h),
+            _ => h,
+        };
     }
 
     /// <summary>MONAI's <c>Convolution(conv_only=True)</c>: a Sequential whose only child is "conv", padding k/2.</summary>

@@ -1,12 +1,13 @@
 using Pipeline.Networks.Layers;
 using TorchSharp;
 using static TorchSharp.torch;
+using Pipeline.Networks.Export;
 
 namespace Pipeline.Networks.Models;
 
 /// <summary>SegResNet's pre-activation residual block: norm → ReLU → conv3 → norm → ReLU → conv3, plus the identity.</summary>
 /// <remarks>Child names (norm1, norm2, act, conv1.conv, conv2.conv) are MONAI's <c>ResBlock</c> names so its weights load by name.</remarks>
-public sealed class SegResnetBlock : nn.Module<Tensor, Tensor>
+public sealed class SegResnetBlock : nn.Module<Tensor, Tensor>, IExportable
 {
     private readonly nn.Module<Tensor, Tensor> _norm1;
     private readonly nn.Module<Tensor, Tensor> _norm2;
@@ -38,6 +39,14 @@ public sealed class SegResnetBlock : nn.Module<Tensor, Tensor>
         var y = _conv1.call(NormalizeAndActivate(_norm1, x));
         y = _conv2.call(NormalizeAndActivate(_norm2, y));
         return y.add_(x).MoveToOuterDisposeScope();
+    }
+
+    /// <inheritdoc />
+    public string Export(IGraphBuilder graph, string input)
+    {
+        var y = ModuleExport.Export(_conv1, graph, graph.Relu(ModuleExport.Export(_norm1, graph, input)));
+        y = ModuleExport.Export(_conv2, graph, graph.Relu(ModuleExport.Export(_norm2, graph, y)));
+        return graph.Add(y, input);
     }
 
     private Tensor NormalizeAndActivate(nn.Module<Tensor, Tensor> norm, Tensor x) => NormalizeAndActivate(norm, _act, x);

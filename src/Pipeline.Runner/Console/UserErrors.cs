@@ -52,5 +52,6 @@ public static class UserErrors
         e is IOException or UnauthorizedAccessException or InvalidDataException or Transforms.Nifti.NiftiFormatException
             or Networks.Weights.SafetensorsFormatException or Networks.Checkpoints.CheckpointFormatException
             or Networks.Weights.WeightMismatchException or Workflows.Evaluation.EvaluationInputException
+            or Onnx.ExecutionProviderException or Networks.Export.ExportNotSupportedException
             or Workflows.Training.TrainingDivergedException or Workflows.Training.TrainingFailedException or Workflows.Training.ResumeException or Workflows.Pipelines.ImagePipelineException;
 }

@@ -101,7 +101,7 @@ public sealed class EvaluationWorkflow : IDisposable
         var file = Config.File;
         InputContract? contract = null;
         var network = "the network";
-        if (_loader is { Component: IModelLoader { Source: { } source } } loader)
+        if (_loader is { Component: IModelLoader { Source: { } source } modelLoader } loader)
         {
             var arg = JsonPaths.Property(JsonPaths.Property(loader.Spec.JsonPath, "args"), source.Arg);
             if (Directory.Exists(source.File))
@@ -112,13 +112,15 @@ public sealed class EvaluationWorkflow : IDisposable
             {
                 try
                 {
-                    NetworkSpec spec;
-                    (spec, contract, _) = CheckpointFile.ReadDescription(source.File);
-                    network = $"{spec.Name} (checkpoint {source.File})";
+                    if (modelLoader.Describe() is { } description)
+                    {
+                        contract = description.Contract;
+                        network = $"{description.Network.Name} ({source.File})";
+                    }
                 }
                 catch (Exception e) when (e is CheckpointFormatException or IOException or InvalidDataException or UnauthorizedAccessException)
                 {
-                    problems.Error(file, arg, $"{source.File} is not a readable checkpoint: {e.Message}");
+                    problems.Error(file, arg, $"{source.File} is not a readable model: {e.Message}");
                 }
             }
         }

@@ -43,5 +43,19 @@ public sealed class CheckpointLoader : IModelLoader
     public (string File, string Arg)? Source => (CheckpointPath, "checkpoint_dir");
 
     /// <inheritdoc />
+    public (NetworkSpec Network, InputContract Contract)? Describe()
+    {
+        try
+        {
+            var (network, contract, _) = Pipeline.Networks.Checkpoints.CheckpointFile.ReadDescription(CheckpointPath);
+            return (network, contract);
+        }
+        catch (Pipeline.Networks.Checkpoints.CheckpointFormatException e)
+        {
+            throw new InvalidDataException(e.Message, e);
+        }
+    }
+
+    /// <inheritdoc />
     public nn.Module<Tensor, Tensor> Load() => CheckpointNetwork.Load(CheckpointPath, _networks);
 }

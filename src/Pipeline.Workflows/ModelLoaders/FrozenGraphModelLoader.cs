@@ -41,5 +41,19 @@ public sealed class FrozenGraphModelLoader : IModelLoader
     public (string File, string Arg)? Source => (ModelPath, "model_file_path");
 
     /// <inheritdoc />
+    public (NetworkSpec Network, InputContract Contract)? Describe()
+    {
+        try
+        {
+            var (network, contract, _) = Pipeline.Networks.Checkpoints.CheckpointFile.ReadDescription(ModelPath);
+            return (network, contract);
+        }
+        catch (Pipeline.Networks.Checkpoints.CheckpointFormatException e)
+        {
+            throw new InvalidDataException(e.Message, e);
+        }
+    }
+
+    /// <inheritdoc />
     public nn.Module<Tensor, Tensor> Load() => CheckpointNetwork.Load(ModelPath, _networks);
 }

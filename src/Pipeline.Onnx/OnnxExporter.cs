@@ -1,0 +1,113 @@
+using System.Text.Json.Nodes;
+using Google.Protobuf;
+using Onnx;
+using Pipeline.IO;
+using Pipeline.Networks;
+using Pipeline.Networks.Export;
+using static TorchSharp.torch;
+
+namespace Pipeline.Onnx;
+
+/// <summary>Writes a trained network as an ONNX model from its own modules (no tracing): a dynamic batch axis, spatial axes dynamic where the contract allows other sizes, the contract and spec in the metadata.</summary>
+public static class OnnxExporter
+{
+    /// <summary>The ONNX IR version written (the one opset 17 came with).</summary>
+    private const long IrVersion = 8;
+
+    /// <summary>Builds the model of <paramref name="network"/>; its weights are read as they are (the network is not changed).</summary>
+    /// <exception cref="ExportNotSupportedException">A module has no ONNX form, or a fixed-shape network's input size is unknown.</exception>
+    public static ModelProto Export(nn.Module<Tensor, Tensor> network, NetworkSpec spec, InputContract contract, OnnxExportOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(contract);
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Precision != ScalarType.Float32)
+            throw new ExportNotSupportedException($"precision {options.Precision} is not written yet; export in fp32");
+        var spatial = SpatialDims(contract, options);
+        var builder = new OnnxGraphBuilder(options.Precision);
+        builder.Graph.Name = spec.Name;
+        var output = ModuleExport.Export(network, builder, OnnxModelMetadata.InputName);
+        // The last node's output is renamed to the public output name, so consumers see stable names.
+        var last = builder.Graph.Node.LastOrDefault(n => n.Output.Contains(output))
+            ?? throw new ExportNotSupportedException($"{spec.Name} has no operator between its input and its output");
+        last.Output[last.Output.IndexOf(output)] = OnnxModelMetadata.OutputName;
+
+        var outChannels = OutputChannels(network, contract);
+        builder.Graph.Input.Add(Value(OnnxModelMetadata.InputName, options.Precision, [Dim("batch"), Dim(contract.InChannels), .. spatial]));
+        builder.Graph.Output.Add(Value(OnnxModelMetadata.OutputName, options.Precision, [Dim("batch"), Dim(outChannels), .. spatial]));
+
+        var model = new ModelProto
+        {
+            IrVersion = IrVersion,
+            ProducerName = "mmar",
+            ProducerVersion = typeof(OnnxExporter).Assembly.GetName().Version?.ToString() ?? "",
+            Graph = builder.Graph,
+            DocString = $"{spec.Name} exported by mmar",
+        };
+        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = options.Opset });
+        model.MetadataProps.Add(new StringStringEntryProto { Key = OnnxModelMetadata.Network, Value = spec.ToJson() });
+        model.MetadataProps.Add(new StringStringEntryProto { Key = OnnxModelMetadata.InputContract, Value = contract.ToJson() });
+        model.MetadataProps.Add(new StringStringEntryProto
+        {
+            Key = OnnxModelMetadata.OutputActivation,
+            Value = spec.Args["final_activation"]?.GetValue<string>() ?? "softmax",
+        });
+        return model;
+    }
+
+    /// <summary>Writes <paramref name="model"/> atomically to <paramref name="path"/> inside <paramref name="folder"/>.</summary>
+    public static void Write(ModelProto model, OutputFolder folder, string path)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(folder);
+        folder.Write(path, stream => model.WriteTo(stream));
+    }
+
+    private static TensorShapeProto.Types.Dimension[] SpatialDims(InputContract contract, OnnxExportOptions options)
+    {
+        if (contract.SupportsDynamicShape)
+            return [.. Enumerable.Range(0, contract.SpatialDims).Select(i => Dim($"spatial_{i}"))];
+        var shape = contract.FixedShape ?? options.SpatialShape
+            ?? throw new ExportNotSupportedException(
+                $"the network has a fixed input shape and its checkpoint records none; give the size it was trained at (e.g. --input-shape 96,96,96)");
+        if (shape.Count != contract.SpatialDims)
+            throw new ExportNotSupportedException($"the input shape [{string.Join(", ", shape)}] has {shape.Count} axes; the network takes {contract.SpatialDims}");
+        return [.. shape.Select(s => Dim(s))];
+    }
+
+    // One forward on the smallest legal input gives the output channels without knowing each network's args.
+    private static long OutputChannels(nn.Module<Tensor, Tensor> network, InputContract contract)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var shape = contract.FixedShape?.ToArray() ?? SmallestLegalSize(contract);
+        var dtype = network.parameters().FirstOrDefault()?.dtype ?? ScalarType.Float32;
+        using var probe = zeros([1, contract.InChannels, .. shape.Select(v => (long)v)], dtype);
+        return network.call(probe).shape[1];
+    }
+
+    private static int[] SmallestLegalSize(InputContract contract)
+    {
+        var step = Enumerable.Range(0, contract.SpatialDims).Select(i => Math.Max(1, i < contract.Divisors.Count ? contract.Divisors[i] : 1)).ToArray();
+        var size = step.Select((d, i) => Math.Max(d, contract.MinimumSize is { } m && i < m.Count ? (m[i] + d - 1) / d * d : d)).ToArray();
+        for (var tries = 0; contract.ExplainSize(size) is not null && tries < 64; tries++)
+            for (var i = 0; i < size.Length; i++) size[i] += step[i];
+        return size;
+    }
+
+    private static TensorShapeProto.Types.Dimension Dim(long value) => new() { DimValue = value };
+
+    private static TensorShapeProto.Types.Dimension Dim(string name) => new() { DimParam = name };
+
+    private static ValueInfoProto Value(string name, ScalarType type, TensorShapeProto.Types.Dimension[] dims)
+    {
+        var shape = new TensorShapeProto();
+        shape.Dim.AddRange(dims);
+        return new ValueInfoProto
+        {
+            Name = name,
+            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)OnnxGraphBuilder.ElementType(type), Shape = shape } },
+        };
+    }
+}

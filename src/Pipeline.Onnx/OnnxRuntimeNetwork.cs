@@ -1,0 +1,68 @@
+using Microsoft.ML.OnnxRuntime;
+using TensorElementType = Microsoft.ML.OnnxRuntime.Tensors.TensorElementType;
+using static TorchSharp.torch;
+
+namespace Pipeline.Onnx;
+
+/// <summary>An ONNX model run by ONNX Runtime, behind the module interface the inferers call, so windows are stitched exactly as for our own networks.</summary>
+/// <remarks>
+/// The window batch is handed to ONNX Runtime in place (its memory wrapped, not copied), and the runtime writes the
+/// prediction straight into a tensor allocated for it, so a window crosses no extra copy either way.
+/// </remarks>
+public sealed class OnnxRuntimeNetwork : nn.Module<Tensor, Tensor>
+{
+    private readonly InferenceSession _session;
+    private readonly long _outputChannels;
+
+    /// <summary>Wraps an open session of a model written by <see cref="OnnxExporter"/> (input <c>image</c>, output <c>prediction</c>).</summary>
+    public OnnxRuntimeNetwork(InferenceSession session) : base(nameof(OnnxRuntimeNetwork))
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        _session = session;
+        if (!session.InputMetadata.ContainsKey(OnnxModelMetadata.InputName) || !session.OutputMetadata.TryGetValue(OnnxModelMetadata.OutputName, out var output))
+            throw new InvalidDataException(
+                $"the model's input and output are named [{string.Join(", ", session.InputMetadata.Keys)}] → [{string.Join(", ", session.OutputMetadata.Keys)}]; " +
+                $"expected '{OnnxModelMetadata.InputName}' → '{OnnxModelMetadata.OutputName}' (export it with mmar export)");
+        _outputChannels = output.Dimensions.Length > 1 && output.Dimensions[1] > 0 ? output.Dimensions[1]
+            : throw new InvalidDataException("the model's output does not state its channel count");
+    }
+
+    /// <inheritdoc />
+    public override unsafe Tensor forward(Tensor x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        using var input = x.device_type == TorchSharp.DeviceType.CPU && x.dtype == ScalarType.Float32 && x.is_contiguous()
+            ? x.alias() : x.to(ScalarType.Float32, CPU).contiguous();
+        var inputShape = input.shape;
+        var output = empty([inputShape[0], _outputChannels, .. inputShape.Skip(2)], ScalarType.Float32);
+        try
+        {
+            using var inputValue = OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance, TensorElementType.Float, inputShape,
+                Pointer(input), input.numel() * sizeof(float));
+            using var outputValue = OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance, TensorElementType.Float, output.shape,
+                Pointer(output), output.numel() * sizeof(float));
+            using var options = new RunOptions();
+            _session.Run(options, [OnnxModelMetadata.InputName], [inputValue], [OnnxModelMetadata.OutputName], [outputValue]);
+            return output;
+        }
+        catch
+        {
+            output.Dispose();
+            throw;
+        }
+    }
+
+    private static unsafe IntPtr Pointer(Tensor tensor)
+    {
+        using var flat = tensor.view(-1);
+        using var first = flat.narrow(0, 0, 1);
+        fixed (byte* p = first.bytes) return (IntPtr)p;
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) _session.Dispose();
+        base.Dispose(disposing);
+    }
+}

@@ -1,0 +1,76 @@
+using System.CommandLine;
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Pipeline.Configuration;
+using Pipeline.Configuration.Binding;
+using Pipeline.Configuration.Documents;
+using Pipeline.IO;
+using Pipeline.Onnx;
+using Pipeline.Runner.Console;
+using Pipeline.Workflows;
+using Pipeline.Workflows.Export;
+
+namespace Pipeline.Runner.Commands;
+
+/// <summary><c>mmar export</c>: writes an MMAR's trained model as an ONNX file for ONNX Runtime or TensorRT.</summary>
+public static class ExportCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var options = new MmarOptions();
+        var checkpoint = new Option<string?>("--checkpoint") { Description = "The checkpoint to export (default MMAR_CKPT_DIR/model.ckpt)." };
+        var output = new Option<string?>("--output", "-o") { Description = "The ONNX file to write, inside MMAR_CKPT_DIR (default MMAR_CKPT_DIR/model.onnx)." };
+        var precision = new Option<string>("--precision") { Description = "fp32 (fp16 is not written yet).", DefaultValueFactory = _ => "fp32" };
+        var opset = new Option<int>("--opset") { Description = "ONNX operator set, 17 or later.", DefaultValueFactory = _ => 17 };
+        var inputShape = new Option<string?>("--input-shape") { Description = "For a fixed-shape network whose checkpoint records no size: the size it was trained at, e.g. 96,96,96." };
+        var command = new Command("export", "Export the trained model as ONNX (dynamic batch axis; dynamic spatial axes where the network accepts other sizes), with its spec and input contract in the metadata.")
+        {
+            checkpoint, output, precision, opset, inputShape,
+        };
+        options.AddTo(command);
+        command.SetAction(parse => UserErrors.Run(parse.InvocationConfiguration.Error, () =>
+        {
+            var error = parse.InvocationConfiguration.Error;
+            if (parse.GetValue(precision) is var p && p != "fp32")
+            {
+                error.WriteLine($"error: --precision '{p}' is not written yet; accepted: fp32");
+                return ExitCodes.ConfigError;
+            }
+            if (parse.GetValue(opset) is var o && o is < 17 or > 23)
+            {
+                error.WriteLine($"error: --opset {o}: accepted 17 to 23 (ONNX Runtime 1.32 runs up to 23)");
+                return ExitCodes.ConfigError;
+            }
+            int[]? shape = null;
+            if (parse.GetValue(inputShape) is { } text)
+            {
+                var parts = text.Split(',', StringSplitOptions.TrimEntries);
+                if (parts.Any(s => !int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var v) || v < 1))
+                {
+                    error.WriteLine($"error: --input-shape '{text}': accepted positive sizes separated by commas, e.g. 96,96,96");
+                    return ExitCodes.ConfigError;
+                }
+                shape = [.. parts.Select(s => int.Parse(s, CultureInfo.InvariantCulture))];
+            }
+            var mmar = parse.GetValue(options.Mmar)!;
+            var loaded = MmarLoader.Load(new MmarLoadOptions
+            {
+                MmarRoot = mmar, ConfigFile = parse.GetValue(options.Config) ?? MmarLoadOptions.DefaultConfigFile,
+                EnvironmentFile = parse.GetValue(options.Environment)!, Set = parse.GetValue(options.Set) ?? [], Kind = ConfigKind.Train,
+            });
+            var problems = new ConfigProblems();
+            using var services = MmarServices.Create(mmar, parse.GetValue(options.Plugins) ?? [], loaded, problems);
+            problems.ThrowIfErrors();
+            var folder = RunOutput.For(loaded);
+            var source = parse.GetValue(checkpoint) is { } c ? Path.GetFullPath(c) : Path.Combine(folder.Root, "model.ckpt");
+            var result = ModelExport.Run(source, services.GetRequiredService<NetworkFactory>(), folder,
+                parse.GetValue(output) ?? "model.onnx", new OnnxExportOptions(o, shape));
+            parse.InvocationConfiguration.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"wrote {result.Path}: {result.Network.Name}, {result.Nodes} nodes, {result.Bytes / 1e6:0.00} MB in {result.Seconds:0.0} s; input 'image' " +
+                $"[batch, {result.Contract.InChannels}, {(result.Contract.SupportsDynamicShape ? "dynamic spatial axes" : string.Join(", ", result.Contract.FixedShape ?? shape ?? []))}], output 'prediction'"));
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+}

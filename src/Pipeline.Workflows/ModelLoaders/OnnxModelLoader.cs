@@ -1,0 +1,105 @@
+using Microsoft.ML.OnnxRuntime;
+using Onnx;
+using Pipeline.Components;
+using Pipeline.Configuration.Documents;
+using Pipeline.Networks;
+using Pipeline.Onnx;
+using static TorchSharp.torch;
+
+namespace Pipeline.Workflows.ModelLoaders;
+
+/// <summary>A <c>model_loader</c> for <c>config_validation.json</c> that runs an exported <c>.onnx</c> model in ONNX Runtime instead of our own network.</summary>
+/// <remarks>
+/// The inferer drives it like any network: the same windows, stitching, batch size and post-transforms. Execution
+/// providers are tried in the order given; this build carries ONNX Runtime's CPU provider, so asking for another is
+/// an error naming what is missing rather than a silent fallback.
+/// </remarks>
+[Component(ComponentKind.ModelLoader, "OnnxModelLoader")]
+public sealed class OnnxModelLoader : IModelLoader
+{
+    private static readonly string[] Providers = ["cpu", "cuda", "tensorrt"];
+
+    private readonly string[] _providers;
+    private readonly int _deviceId;
+    private readonly int _threads;
+
+    /// <summary>Validates the args.</summary>
+    /// <param name="modelFilePath">The <c>.onnx</c> file (<c>mmar export</c> writes one); relative to the MMAR folder when relative.</param>
+    /// <param name="executionProviders">ONNX Runtime execution providers in order of preference: cpu, cuda, tensorrt.</param>
+    /// <param name="deviceId">The GPU for the cuda and tensorrt providers.</param>
+    /// <param name="threads">Threads of the CPU provider; 0 lets ONNX Runtime choose (one per core).</param>
+    /// <param name="paths">The MMAR's folders, for relative paths.</param>
+    public OnnxModelLoader(string modelFilePath, string[]? executionProviders = null, int deviceId = 0, int threads = 0, MmarPaths? paths = null)
+    {
+        if (string.IsNullOrWhiteSpace(modelFilePath)) throw new ConfigArgException("model_file_path", "must name the .onnx file, e.g. {MMAR_CKPT_DIR}/model.onnx");
+        _providers = executionProviders is { Length: > 0 } ? executionProviders : ["cpu"];
+        foreach (var provider in _providers)
+            if (!Providers.Contains(provider))
+                throw new ConfigArgException("execution_providers", $"unknown provider '{provider}'; accepted: {string.Join(", ", Providers)}");
+        if (deviceId < 0) throw new ConfigArgException("device_id", $"must be 0 or more; got {deviceId}");
+        if (threads < 0) throw new ConfigArgException("threads", $"must be 0 (one per core) or more; got {threads}");
+        _deviceId = deviceId;
+        _threads = threads;
+        ModelPath = paths?.Resolve(modelFilePath) ?? Path.GetFullPath(modelFilePath);
+    }
+
+    /// <summary>The model file.</summary>
+    public string ModelPath { get; }
+
+    /// <inheritdoc />
+    public (string File, string Arg)? Source => (ModelPath, "model_file_path");
+
+    /// <inheritdoc />
+    public (NetworkSpec Network, InputContract Contract)? Describe()
+    {
+        ModelProto model;
+        try
+        {
+            using var stream = File.OpenRead(ModelPath);
+            model = ModelProto.Parser.ParseFrom(stream);
+        }
+        catch (Google.Protobuf.InvalidProtocolBufferException e)
+        {
+            throw new InvalidDataException($"not an ONNX model ({e.Message})", e);
+        }
+        var metadata = model.MetadataProps.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        if (!metadata.TryGetValue(OnnxModelMetadata.Network, out var network) || !metadata.TryGetValue(OnnxModelMetadata.InputContract, out var contract))
+            throw new InvalidDataException($"the model carries no {OnnxModelMetadata.Network}/{OnnxModelMetadata.InputContract} metadata; export it with mmar export");
+        return (NetworkSpec.FromJson(network, ModelPath), InputContract.FromJson(contract));
+    }
+
+    /// <inheritdoc />
+    public nn.Module<Tensor, Tensor> Load()
+    {
+        using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL, IntraOpNumThreads = _threads };
+        foreach (var provider in _providers)
+        {
+            try
+            {
+                switch (provider)
+                {
+                    case "cuda":
+                        options.AppendExecutionProvider_CUDA(_deviceId);
+                        break;
+                    case "tensorrt":
+                        options.AppendExecutionProvider_Tensorrt(_deviceId);
+                        break;
+                }
+            }
+            catch (Exception e) when (e is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
+            {
+                throw new ExecutionProviderException(
+                    $"ONNX Runtime's {provider} execution provider is not available ({e.Message.TrimEnd('.')}); this build carries the CPU provider: " +
+                    "use execution_providers [\"cpu\"], or a build with the GPU package and the CUDA libraries it names", e);
+            }
+        }
+        try
+        {
+            return new OnnxRuntimeNetwork(new InferenceSession(ModelPath, options));
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new InvalidDataException($"{ModelPath}: ONNX Runtime cannot load the model: {e.Message}", e);
+        }
+    }
+}

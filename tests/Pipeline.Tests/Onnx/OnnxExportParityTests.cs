@@ -1,0 +1,89 @@
+using System.Text.Json.Nodes;
+using Microsoft.ML.OnnxRuntime;
+using NUnit.Framework;
+using Pipeline.IO;
+using Pipeline.Networks;
+using Pipeline.Networks.Models;
+using Pipeline.Onnx;
+using static TorchSharp.torch;
+
+namespace Pipeline.Tests.Onnx;
+
+/// <summary>An exported network run by ONNX Runtime gives our own forward's output (fp32, within 1e-4), at more than one input size.</summary>
+public sealed class OnnxExportParityTests
+{
+    private string _dir = "";
+
+    [SetUp]
+    public void Create() => _dir = Directory.CreateTempSubdirectory("onnx-parity-").FullName;
+
+    [TearDown]
+    public void Remove() => Directory.Delete(_dir, recursive: true);
+
+    private static IEnumerable<TestCaseData> SegResnets()
+    {
+        foreach (var (activation, upsample) in new[] { ("softmax", "nontrainable"), ("sigmoid", "deconv"), ("linear", "nontrainable") })
+            foreach (var size in new[] { new[] { 16, 16, 16 }, new[] { 32, 24, 8 } })
+                yield return new TestCaseData(activation, upsample, size).SetName($"SegResnet({activation}, {upsample}, {string.Join("x", size)})");
+    }
+
+    [TestCaseSource(nameof(SegResnets))]
+    public void SegResnetMatchesOurForward(string activation, string upsample, int[] size)
+    {
+        manual_seed(7);
+        using var network = new SegResnet(numClasses: 3, inChannels: 2, blocksDown: [1, 2, 1], blocksUp: [1, 1], initFilters: 4, groupNormGroups: 2,
+            finalActivation: activation, upsampleMode: upsample);
+        RandomizeNorms(network);
+        network.eval();
+        var spec = new NetworkSpec("SegResnet", new JsonObject { ["num_classes"] = 3, ["final_activation"] = activation });
+        var contract = network.InputContract;
+
+        var model = OnnxExporter.Export(network, spec, contract, new OnnxExportOptions(SpatialShape: size));
+        var path = Path.Combine(_dir, "model.onnx");
+        OnnxExporter.Write(model, new OutputFolder(_dir, "test"), path);
+
+        using var runtime = new OnnxRuntimeNetwork(new InferenceSession(path));
+        using var input = randn([2, 2, size[0], size[1], size[2]]);
+        using var noGrad = no_grad();
+        using var expected = network.call(input);
+        using var actual = runtime.call(input);
+        Assert.That(actual.shape, Is.EqualTo(expected.shape));
+        var error = (actual - expected).abs().max().item<float>();
+        TestContext.Progress.WriteLine($"onnx parity | SegResnet {activation} {upsample} {string.Join("x", size)} | max abs error {error:E2}");
+        Assert.That(error, Is.LessThan(1e-4));
+    }
+
+    [Test]
+    public void TheModelCarriesItsContractAndADynamicBatchAxis()
+    {
+        manual_seed(1);
+        using var network = new SegResnet(numClasses: 2, blocksDown: [1, 1], blocksUp: [1], initFilters: 4, groupNormGroups: 2);
+        network.eval();
+        var model = OnnxExporter.Export(network, new NetworkSpec("SegResnet", new JsonObject()), network.InputContract, new OnnxExportOptions(SpatialShape: [8, 8, 8]));
+
+        var input = model.Graph.Input.Single();
+        Assert.That(input.Name, Is.EqualTo("image"));
+        Assert.That(input.Type.TensorType.Shape.Dim.Select(d => d.DimParam.Length > 0 ? d.DimParam : d.DimValue.ToString()), Is.EqualTo(new[] { "batch", "1", "8", "8", "8" }));
+        Assert.That(model.Graph.Output.Single().Type.TensorType.Shape.Dim[1].DimValue, Is.EqualTo(2));
+        var metadata = model.MetadataProps.ToDictionary(p => p.Key, p => p.Value);
+        Assert.That(InputContract.FromJson(metadata[OnnxModelMetadata.InputContract]).InChannels, Is.EqualTo(1));
+        Assert.That(NetworkSpec.FromJson(metadata[OnnxModelMetadata.Network], "model").Name, Is.EqualTo("SegResnet"));
+    }
+
+    [Test]
+    public void AFixedShapeNetworkWithoutAKnownSizeIsRefusedPlainly()
+    {
+        using var network = new SegResnet(numClasses: 2, blocksDown: [1, 1], blocksUp: [1], initFilters: 4, groupNormGroups: 2);
+        Assert.That(() => OnnxExporter.Export(network, new NetworkSpec("SegResnet", new JsonObject()), network.InputContract, new OnnxExportOptions()),
+            Throws.TypeOf<Pipeline.Networks.Export.ExportNotSupportedException>().With.Message.Contain("--input-shape"));
+    }
+
+    // Trained group norms have weights other than 1 and 0; the export must place them per channel.
+    private static void RandomizeNorms(nn.Module network)
+    {
+        using var noGrad = no_grad();
+        foreach (var (name, parameter) in network.named_parameters())
+            if (name.Contains("norm", StringComparison.Ordinal) || name.StartsWith("conv_final.0", StringComparison.Ordinal))
+                parameter.copy_(rand_like(parameter) + 0.5);
+    }
+}
