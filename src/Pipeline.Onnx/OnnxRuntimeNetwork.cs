@@ -1,5 +1,6 @@
 using Microsoft.ML.OnnxRuntime;
 using TensorElementType = Microsoft.ML.OnnxRuntime.Tensors.TensorElementType;
+using Pipeline.Networks;
 using static TorchSharp.torch;
 
 namespace Pipeline.Onnx;
@@ -9,16 +10,20 @@ namespace Pipeline.Onnx;
 /// The window batch is handed to ONNX Runtime in place (its memory wrapped, not copied), and the runtime writes the
 /// prediction straight into a tensor allocated for it, so a window crosses no extra copy either way.
 /// </remarks>
-public sealed class OnnxRuntimeNetwork : nn.Module<Tensor, Tensor>
+public sealed class OnnxRuntimeNetwork : nn.Module<Tensor, Tensor>, INetwork
 {
     private readonly InferenceSession _session;
     private readonly long _outputChannels;
 
-    /// <summary>Wraps an open session of a model written by <see cref="OnnxExporter"/> (input <c>image</c>, output <c>prediction</c>).</summary>
-    public OnnxRuntimeNetwork(InferenceSession session) : base(nameof(OnnxRuntimeNetwork))
+    /// <summary>Wraps an open session of a model written by <see cref="OnnxExporter"/> (input <c>image</c>, output <c>prediction</c>); its contract is read from the model's metadata unless given.</summary>
+    public OnnxRuntimeNetwork(InferenceSession session, InputContract? contract = null) : base(nameof(OnnxRuntimeNetwork))
     {
         ArgumentNullException.ThrowIfNull(session);
         _session = session;
+        InputContract = contract
+            ?? (session.ModelMetadata.CustomMetadataMap.TryGetValue(OnnxModelMetadata.InputContract, out var json)
+                ? InputContract.FromJson(json)
+                : throw new InvalidDataException($"the model carries no {OnnxModelMetadata.InputContract} metadata; export it with mmar export"));
         if (!session.InputMetadata.ContainsKey(OnnxModelMetadata.InputName) || !session.OutputMetadata.TryGetValue(OnnxModelMetadata.OutputName, out var output))
             throw new InvalidDataException(
                 $"the model's input and output are named [{string.Join(", ", session.InputMetadata.Keys)}] → [{string.Join(", ", session.OutputMetadata.Keys)}]; " +
@@ -26,6 +31,9 @@ public sealed class OnnxRuntimeNetwork : nn.Module<Tensor, Tensor>
         _outputChannels = output.Dimensions.Length > 1 && output.Dimensions[1] > 0 ? output.Dimensions[1]
             : throw new InvalidDataException("the model's output does not state its channel count");
     }
+
+    /// <inheritdoc />
+    public InputContract InputContract { get; }
 
     /// <inheritdoc />
     public override unsafe Tensor forward(Tensor x)

@@ -30,8 +30,11 @@ public static class InferBenchmark
     /// <param name="Precision">fp32 or bf16.</param>
     /// <param name="Output">probabilities or foreground_probability.</param>
     /// <param name="Devices">The inferer's <c>devices</c>, e.g. cpu,cpu for two CPU workers.</param>
+    /// <param name="Backends">What runs the network, in turn on the same image: torch (our modules) and/or onnxruntime (the exported model).</param>
     public sealed record Options(string Model, JsonObject Args, int InChannels, long[] Size, int[] Roi, double Overlap, string Mode,
-        int Batch, string Precision, string Output, string[]? Devices = null);
+        int Batch, string Precision, string Output, string[]? Devices = null, string[]? Backends = null);
+
+    private static readonly string[] KnownBackends = ["torch", "onnxruntime"];
 
     /// <summary><c>mmar bench infer</c>.</summary>
     public static Command CreateCommand()
@@ -47,10 +50,11 @@ public static class InferBenchmark
         precision.AcceptOnlyFromAmong("fp32", "bf16");
         var output = new Option<string>("--output") { Description = "probabilities or foreground_probability.", DefaultValueFactory = _ => "probabilities" };
         output.AcceptOnlyFromAmong("probabilities", "foreground_probability");
+        var backend = new Option<string>("--backend") { Description = "torch, onnxruntime, or both comma-separated (each runs the same image in turn).", DefaultValueFactory = _ => "torch" };
         var devices = new Option<string>("--devices") { Description = "Where windows run, comma-separated: cpu (default), cpu,cpu for two CPU workers sharing the threads, or cuda:0.", DefaultValueFactory = _ => "cpu" };
         var command = new Command("infer", "Time sliding-window inference (ScanWindowInferer) of one synthetic image.");
         network.AddTo(command);
-        foreach (var option in new Option[] { size, roi, overlap, mode, batch, precision, output, devices }) command.Add(option);
+        foreach (var option in new Option[] { size, roi, overlap, mode, batch, precision, output, devices, backend }) command.Add(option);
         command.SetAction(parse => UserErrors.Run(parse.InvocationConfiguration.Error, () =>
         {
             var error = parse.InvocationConfiguration.Error;
@@ -61,10 +65,16 @@ public static class InferBenchmark
                 error.WriteLine("error: --size must be three positive integers and --roi one or three");
                 return ExitCodes.ConfigError;
             }
+            var backends = parse.GetValue(backend)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            if (backends.Length == 0 || backends.Any(b => !KnownBackends.Contains(b)))
+            {
+                error.WriteLine($"error: --backend '{parse.GetValue(backend)}': accepted {string.Join(", ", KnownBackends)}, or both comma-separated");
+                return ExitCodes.ConfigError;
+            }
             Run(new Options(parse.GetValue(network.Model)!, network.ModelArgs(parse), parse.GetValue(network.InChannels), [.. dims.Select(d => (long)d)],
                 window.Length == 1 ? [window[0], window[0], window[0]] : window, parse.GetValue(overlap), parse.GetValue(mode)!,
                 parse.GetValue(batch), parse.GetValue(precision)!, parse.GetValue(output)!,
-                parse.GetValue(devices)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)), parse.InvocationConfiguration.Output);
+                parse.GetValue(devices)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries), backends), parse.InvocationConfiguration.Output);
             return ExitCodes.Success;
         }));
         return command;
@@ -85,14 +95,43 @@ public static class InferBenchmark
         }
         using var services = PipelineServices.Build(BuiltInComponents.Assemblies, []);
         // The inferer needs the network's input contract, which NetworkFactory guarantees.
-        var module = services.GetRequiredService<NetworkFactory>().Create(new NetworkSpec(options.Model, options.Args), "(bench)", "model");
+        var spec = new NetworkSpec(options.Model, options.Args);
+        using var module = services.GetRequiredService<NetworkFactory>().Create(spec, "(bench)", "model");
         module.eval();
         // Inference only: a frozen network may be cast to bf16 by the inferer.
         foreach (var parameter in module.parameters()) parameter.requires_grad = false;
-        using var network = new TimedNetwork(module);
-
         manual_seed(0);
         using var input = randn([1, options.InChannels, .. options.Size]);
+        foreach (var backend in options.Backends ?? ["torch"])
+        {
+            if (backend == "torch")
+            {
+                Measure(options, inferer, input, module, "torch", output);
+                continue;
+            }
+            // The exported model of the same weights; a fixed-shape network is exported at the window size.
+            var folder = Directory.CreateTempSubdirectory("mmar-bench-onnx-").FullName;
+            try
+            {
+                var contract = ((INetwork)module).InputContract;
+                var model = Onnx.OnnxExporter.Export(module, spec, contract, new Onnx.OnnxExportOptions(SpatialShape: options.Roi));
+                var path = Path.Combine(folder, "model.onnx");
+                Onnx.OnnxExporter.Write(model, new IO.OutputFolder(folder, "bench"), path);
+                using var sessionOptions = new Microsoft.ML.OnnxRuntime.SessionOptions { IntraOpNumThreads = get_num_threads() };
+                using var runtime = new Onnx.OnnxRuntimeNetwork(new Microsoft.ML.OnnxRuntime.InferenceSession(path, sessionOptions), contract);
+                Measure(options, inferer, input, runtime, $"onnxruntime {Microsoft.ML.OnnxRuntime.OrtEnv.Instance().GetVersionString()}, CPU provider", output);
+            }
+            finally
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+    }
+
+    private static void Measure(Options options, ScanWindowInferer inferer, Tensor input, nn.Module<Tensor, Tensor> module, string backend, TextWriter output)
+    {
+        // Not disposed: the wrapper owns nothing, and the module is measured again by the next backend.
+        var network = new TimedNetwork(module);
         var windows = SlidingWindowGrid.WindowStarts(options.Size.Select(s => (int)s).ToArray(), options.Roi, options.Overlap).Count;
 
         // Warm-up: one window batch, so first-call kernel selection and allocation are not timed.
@@ -117,7 +156,7 @@ public static class InferBenchmark
         var total = watch.Elapsed.TotalSeconds;
         var peak = ProcessMemory.PeakResidentBytes();
 
-        output.WriteLine($"{options.Model} {options.Args.ToJsonString()}, image [{string.Join("×", options.Size)}], roi [{string.Join("×", options.Roi)}], " +
+        output.WriteLine($"[{backend}] {options.Model} {options.Args.ToJsonString()}, image [{string.Join("×", options.Size)}], roi [{string.Join("×", options.Roi)}], " +
                          $"overlap {options.Overlap}, {options.Mode}, batch {options.Batch}, {options.Precision}, {options.Output}, devices {string.Join(",", inferer.Devices)}, torch threads {get_num_threads()}:");
         if (inferer.Devices.Count > 1)
             output.WriteLine("  (several workers: network forward adds up every worker's time, so the overhead ratio is not meaningful)");
