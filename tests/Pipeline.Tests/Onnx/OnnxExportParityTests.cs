@@ -41,6 +41,7 @@ public sealed class OnnxExportParityTests
         var model = OnnxExporter.Export(network, spec, contract, new OnnxExportOptions(SpatialShape: size));
         var path = Path.Combine(_dir, "model.onnx");
         OnnxExporter.Write(model, new OutputFolder(_dir, "test"), path);
+        OnnxModelDump.Keep(path, $"SegResnet_{activation}_{upsample}_{string.Join("x", size)}");
 
         using var runtime = new OnnxRuntimeNetwork(new InferenceSession(path));
         using var input = randn([2, 2, size[0], size[1], size[2]]);
