@@ -35,7 +35,7 @@ public static class OnnxExporter
 
         var outChannels = OutputChannels(network, contract);
         builder.Graph.Input.Add(Value(OnnxModelMetadata.InputName, options.Precision, [Dim("batch"), Dim(contract.InChannels), .. spatial]));
-        builder.Graph.Output.Add(Value(OnnxModelMetadata.OutputName, options.Precision, [Dim("batch"), Dim(outChannels), .. spatial]));
+        builder.Graph.Output.Add(Value(OnnxModelMetadata.OutputName, options.Precision, [Dim("batch"), Dim(outChannels), .. OutputSpatialDims(contract, spatial)]));
 
         var model = new ModelProto
         {
@@ -76,21 +76,48 @@ public static class OnnxExporter
         return [.. shape.Select(s => Dim(s))];
     }
 
-    // One forward on the smallest legal input gives the output channels without knowing each network's args.
+    // Unpadded convolutions make the output smaller than the input: its axes get their own names, or their computed sizes.
+    private static TensorShapeProto.Types.Dimension[] OutputSpatialDims(InputContract contract, TensorShapeProto.Types.Dimension[] input)
+    {
+        if (contract.ValidPaddingLevels == 0) return input;
+        return [.. input.Select((d, i) => d.DimParam.Length > 0 ? Dim($"output_spatial_{i}")
+            : ValidPaddingUNetSize.TryGetOutputSize(d.DimValue, contract.ValidPaddingLevels, out var size) ? Dim(size)
+            : throw new ExportNotSupportedException($"input size {d.DimValue} on axis {i} is not legal for unpadded convolutions over {contract.ValidPaddingLevels} levels"))];
+    }
+
+    // One forward on the smallest legal input gives the output channels without knowing each network's args. A network may
+    // refuse a size its contract allows (UNet3D: a single-voxel bottleneck, where instance norm is undefined), so a refused
+    // probe is retried at the next legal size.
     private static long OutputChannels(nn.Module<Tensor, Tensor> network, InputContract contract)
+    {
+        if (contract.FixedShape is { } fixedShape) return Probe(network, contract, [.. fixedShape]);
+        var smallest = LegalSizeFrom(contract, new int[contract.SpatialDims]);
+        try
+        {
+            return Probe(network, contract, smallest);
+        }
+        catch (ArgumentException)
+        {
+            return Probe(network, contract, LegalSizeFrom(contract, smallest));
+        }
+    }
+
+    private static long Probe(nn.Module<Tensor, Tensor> network, InputContract contract, int[] shape)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var shape = contract.FixedShape?.ToArray() ?? SmallestLegalSize(contract);
         var dtype = network.parameters().FirstOrDefault()?.dtype ?? ScalarType.Float32;
         using var probe = zeros([1, contract.InChannels, .. shape.Select(v => (long)v)], dtype);
         return network.call(probe).shape[1];
     }
 
-    private static int[] SmallestLegalSize(InputContract contract)
+    // The smallest legal size larger than below on every axis.
+    private static int[] LegalSizeFrom(InputContract contract, int[] below)
     {
+        if (contract.ValidPaddingLevels > 0)
+            return [.. below.Select(b => ValidPaddingUNetSize.NearestLegal(b, contract.ValidPaddingLevels).Above)];
         var step = Enumerable.Range(0, contract.SpatialDims).Select(i => Math.Max(1, i < contract.Divisors.Count ? contract.Divisors[i] : 1)).ToArray();
-        var size = step.Select((d, i) => Math.Max(d, contract.MinimumSize is { } m && i < m.Count ? (m[i] + d - 1) / d * d : d)).ToArray();
+        var size = step.Select((d, i) => Math.Max(below[i] / d * d + d, contract.MinimumSize is { } m && i < m.Count ? (m[i] + d - 1) / d * d : d)).ToArray();
         for (var tries = 0; contract.ExplainSize(size) is not null && tries < 64; tries++)
             for (var i = 0; i < size.Length; i++) size[i] += step[i];
         return size;
