@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace Pipeline.Networks.Export;
 
 /// <summary>The ONNX operators our modules are written with, as typed helpers over <see cref="IGraphBuilder.Node"/>.</summary>
-public static class GraphOps
+public static partial class GraphOps
 {
     /// <summary>Elementwise max(x, 0).</summary>
     public static string Relu(this IGraphBuilder g, string x) => g.Node("Relu", [x]);

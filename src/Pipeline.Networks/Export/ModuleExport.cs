@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 
 namespace Pipeline.Networks.Export;
 
-/// <summary>Writes any module of ours, or TorchSharp's containers and stateless layers, into a graph in inference mode.</summary>
+/// <summary>Writes any module of ours, or TorchSharp's containers, norms, pools and activations, into a graph in inference mode.</summary>
 public static class ModuleExport
 {
     /// <summary>Adds <paramref name="module"/>'s forward pass on <paramref name="input"/>; returns the output's name.</summary>
@@ -25,7 +25,8 @@ public static class ModuleExport
             case Identity or Dropout or Dropout2d or Dropout3d:
                 return input;
             default:
-                throw new ExportNotSupportedException($"{module.GetName()} ({module.GetType().Name}) has no ONNX form yet");
+                return TorchModuleExport.TryExport(module, graph, input)
+                    ?? throw new ExportNotSupportedException($"{module.GetName()} ({module.GetType().Name}) has no ONNX form yet");
         }
     }
 }
