@@ -3,6 +3,7 @@ using Pipeline.Components;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using Pipeline.Networks.Export;
 
 namespace Pipeline.Networks.Models;
 
@@ -34,7 +35,7 @@ namespace Pipeline.Networks.Models;
 /// fully convolutional, so the shape may change between calls (Clara's <c>dynamic_input_shape</c>).</para>
 /// </remarks>
 [Component(ComponentKind.Model, "Unet")]
-public sealed class ClaraUnet : nn.Module<Tensor, Tensor>, INetwork, IRegularizedNetwork
+public sealed class ClaraUnet : nn.Module<Tensor, Tensor>, INetwork, IRegularizedNetwork, IExportable
 {
     private const string DisplayName = "Unet";
     private const int MaxEncoderLevels = 15;
@@ -197,6 +198,34 @@ public sealed class ClaraUnet : nn.Module<Tensor, Tensor>, INetwork, IRegularize
             _ => h,
         };
         return output.MoveToOuterDisposeScope();
+    }
+
+    /// <inheritdoc />
+    public string Export(IGraphBuilder graph, string input)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        var skips = new List<string>(_encoder.Count + 1) { input };
+        foreach (var block in _encoder) skips.Add(block.Export(graph, skips[^1]));
+
+        // Dropout passes its input through at inference.
+        var h = skips[^1];
+        for (var i = 0; i < _decoder.Count; i++)
+            h = graph.Concat(graph.DoubleSizeNearest(_decoder[i].Export(graph, h), 3, "upsample"), skips[^(i + 2)]);
+
+        var halfResolution = HalfResolutionExtraConvs(_encoder.Count, DecoderFilters.Count);
+        for (var j = 0; j < _extra.Count; j++)
+        {
+            if (j == halfResolution) h = graph.Concat(graph.DoubleSizeNearest(h, 3, "upsample"), input);
+            h = _extra[j].Export(graph, h);
+        }
+
+        h = _output.Export(graph, h);
+        return _finalActivation switch
+        {
+            "softmax" => graph.Softmax(h),
+            "sigmoid" => graph.Sigmoid(h),
+            _ => h,
+        };
     }
 
     // VoxelMorph's UpSampling3D: nearest neighbour, each voxel repeated twice along every axis.

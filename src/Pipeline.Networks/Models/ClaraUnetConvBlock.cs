@@ -2,6 +2,7 @@ using Pipeline.Networks.Layers;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using Pipeline.Networks.Export;
 
 namespace Pipeline.Networks.Models;
 
@@ -12,7 +13,7 @@ namespace Pipeline.Networks.Models;
 /// on the even sizes it always sees, that is no voxel before and one after on every axis, not PyTorch's symmetric one, so
 /// every output voxel sees the same input window as in Clara's TensorFlow graph.
 /// </remarks>
-public sealed class ClaraUnetConvBlock : nn.Module<Tensor, Tensor>
+public sealed class ClaraUnetConvBlock : nn.Module<Tensor, Tensor>, IExportable
 {
     private static readonly long[] SamePaddingForStride2 = [0, 1, 0, 1, 0, 1];
 
@@ -56,5 +57,15 @@ public sealed class ClaraUnetConvBlock : nn.Module<Tensor, Tensor>
         h = _conv.call(h);
         if (_norm is not null) h = _norm.call(h);
         return _act.call(h).MoveToOuterDisposeScope();
+    }
+
+    /// <inheritdoc />
+    public string Export(IGraphBuilder graph, string input)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        var h = _downsample ? graph.Pad(input, [0, 0, 0], [1, 1, 1], "same_pad") : input;
+        h = _conv.Export(graph, h);
+        if (_norm is not null) h = ModuleExport.Export(_norm, graph, h);
+        return ModuleExport.Export(_act, graph, h);
     }
 }
