@@ -3,6 +3,7 @@ using Pipeline.Components;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using Pipeline.Networks.Export;
 
 namespace Pipeline.Networks.Models;
 
@@ -20,7 +21,7 @@ namespace Pipeline.Networks.Models;
 /// bottleneck (input size / divisor) must hold more than one voxel, since instance norm over a single voxel is degenerate.
 /// </remarks>
 [Component(ComponentKind.Model, "UNet3D")]
-public sealed class UNet3D : nn.Module<Tensor, Tensor>, INetwork
+public sealed class UNet3D : nn.Module<Tensor, Tensor>, INetwork, IExportable
 {
     private static readonly string[] Normalizations = ["instancenorm"];
 
@@ -109,6 +110,22 @@ public sealed class UNet3D : nn.Module<Tensor, Tensor>, INetwork
         for (var i = 0; i < _upsample.Count; i++)
             h = _upsample[i].call(h, skips[skips.Count - 2 - i]);
         return _outputBlock.call(h).softmax(1).MoveToOuterDisposeScope();
+    }
+
+    /// <inheritdoc />
+    public string Export(IGraphBuilder graph, string input)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        var h = _inputBlock.Export(graph, input);
+        var skips = new List<string>(_downsample.Count + 1) { h };
+        foreach (var down in _downsample)
+        {
+            h = down.Export(graph, h);
+            skips.Add(h);
+        }
+        for (var i = 0; i < _upsample.Count; i++)
+            h = _upsample[i].Export(graph, h, skips[skips.Count - 2 - i]);
+        return graph.Softmax(ModuleExport.Export(_outputBlock, graph, h));
     }
 
     private void CheckInput(Tensor x)

@@ -1,10 +1,11 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using Pipeline.Networks.Export;
 
 namespace Pipeline.Networks.Models;
 
 /// <summary>Two <see cref="UNet3DConvLayer"/>s (<c>conv1</c>, <c>conv2</c>); the first may downsample with stride 2.</summary>
-public sealed class UNet3DConvBlock : nn.Module<Tensor, Tensor>
+public sealed class UNet3DConvBlock : nn.Module<Tensor, Tensor>, IExportable
 {
     private readonly UNet3DConvLayer _conv1;
     private readonly UNet3DConvLayer _conv2;
@@ -31,4 +32,7 @@ public sealed class UNet3DConvBlock : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         return _conv2.call(_conv1.call(x)).MoveToOuterDisposeScope();
     }
+
+    /// <inheritdoc />
+    public string Export(IGraphBuilder graph, string input) => _conv2.Export(graph, _conv1.Export(graph, input));
 }

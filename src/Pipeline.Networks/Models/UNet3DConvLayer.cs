@@ -1,12 +1,13 @@
 using Pipeline.Networks.Layers;
 using TorchSharp;
 using static TorchSharp.torch;
+using Pipeline.Networks.Export;
 
 namespace Pipeline.Networks.Models;
 
 /// <summary>UNet3D's basic layer: 3³ conv (no bias) → affine InstanceNorm (eps 1e-6) → leaky ReLU.</summary>
 /// <remarks>Children are named <c>conv</c> and <c>norm</c>; the conv has no bias because the norm's affine shift would cancel it.</remarks>
-public sealed class UNet3DConvLayer : nn.Module<Tensor, Tensor>
+public sealed class UNet3DConvLayer : nn.Module<Tensor, Tensor>, IExportable
 {
     private readonly nn.Module<Tensor, Tensor> _conv;
     private readonly nn.Module<Tensor, Tensor> _norm;
@@ -36,4 +37,8 @@ public sealed class UNet3DConvLayer : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         return _act.call(_norm.call(_conv.call(x))).MoveToOuterDisposeScope();
     }
+
+    /// <inheritdoc />
+    public string Export(IGraphBuilder graph, string input) =>
+        ModuleExport.Export(_act, graph, ModuleExport.Export(_norm, graph, ModuleExport.Export(_conv, graph, input)));
 }

@@ -1,6 +1,7 @@
 using Pipeline.Networks.Layers;
 using TorchSharp;
 using static TorchSharp.torch;
+using Pipeline.Networks.Export;
 
 namespace Pipeline.Networks.Models;
 
@@ -35,4 +36,8 @@ public sealed class UNet3DUpBlock : nn.Module<Tensor, Tensor, Tensor>
         var h = torch.cat([_transpConv.call(x), skip], 1);
         return _convBlock.call(h).MoveToOuterDisposeScope();
     }
+
+    /// <summary>Adds this step's inference graph on the values <paramref name="x"/> and <paramref name="skip"/>; returns the output's name.</summary>
+    public string Export(IGraphBuilder graph, string x, string skip) =>
+        _convBlock.Export(graph, graph.Concat(ModuleExport.Export(_transpConv, graph, x), skip));
 }
