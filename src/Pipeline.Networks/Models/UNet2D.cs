@@ -3,6 +3,7 @@ using Pipeline.Components;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using Pipeline.Networks.Export;
 
 namespace Pipeline.Networks.Models;
 
@@ -16,7 +17,7 @@ namespace Pipeline.Networks.Models;
 /// bottleneck), <c>up.{j}.upconv</c> and <c>up.{j}.conv.conv1/conv2</c> for decoder step j (deepest first), <c>final</c> for the 1×1 conv.
 /// </remarks>
 [Component(ComponentKind.Model, "UNet2D")]
-public sealed class UNet2D : nn.Module<Tensor, Tensor>, INetwork
+public sealed class UNet2D : nn.Module<Tensor, Tensor>, INetwork, IExportable
 {
     private static readonly string[] Paddings = ["same", "valid"];
 
@@ -117,6 +118,26 @@ public sealed class UNet2D : nn.Module<Tensor, Tensor>, INetwork
         for (var j = 0; j < _up.Count; j++)
             h = _up[j].call(h, skips[skips.Count - 1 - j]);
         return _final.call(h).softmax(1).MoveToOuterDisposeScope();
+    }
+
+    /// <inheritdoc />
+    public string Export(IGraphBuilder graph, string input)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        var skips = new List<string>(_down.Count - 1);
+        var h = input;
+        for (var i = 0; i < _down.Count; i++)
+        {
+            if (i > 0)
+            {
+                skips.Add(h);
+                h = graph.MaxPool(h, [2, 2], [2, 2], [0, 0], [1, 1], "max_pool");
+            }
+            h = _down[i].Export(graph, h);
+        }
+        for (var j = 0; j < _up.Count; j++)
+            h = _up[j].Export(graph, h, skips[skips.Count - 1 - j]);
+        return graph.Softmax(ModuleExport.Export(_final, graph, h));
     }
 
     private void CheckInput(Tensor x)

@@ -1,12 +1,13 @@
 using Pipeline.Networks.Layers;
 using TorchSharp;
 using static TorchSharp.torch;
+using Pipeline.Networks.Export;
 
 namespace Pipeline.Networks.Models;
 
 /// <summary>One U-Net level's double convolution: conv3 → [BatchNorm] → ReLU → conv3 → [BatchNorm] → ReLU.</summary>
 /// <remarks>Child names are conv1, bn1, conv2, bn2 (bn* only with batch norm); ReLU has no parameters and is not registered.</remarks>
-public sealed class UNet2DConvBlock : nn.Module<Tensor, Tensor>
+public sealed class UNet2DConvBlock : nn.Module<Tensor, Tensor>, IExportable
 {
     private readonly nn.Module<Tensor, Tensor> _conv1;
     private readonly nn.Module<Tensor, Tensor>? _bn1;
@@ -49,5 +50,16 @@ public sealed class UNet2DConvBlock : nn.Module<Tensor, Tensor>
         h = _conv2.call(h.relu_());
         if (_bn2 is not null) h = _bn2.call(h);
         return h.relu_().MoveToOuterDisposeScope();
+    }
+
+    /// <inheritdoc />
+    public string Export(IGraphBuilder graph, string input)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        var h = ModuleExport.Export(_conv1, graph, input);
+        if (_bn1 is not null) h = ModuleExport.Export(_bn1, graph, h);
+        h = ModuleExport.Export(_conv2, graph, graph.Relu(h));
+        if (_bn2 is not null) h = ModuleExport.Export(_bn2, graph, h);
+        return graph.Relu(h);
     }
 }

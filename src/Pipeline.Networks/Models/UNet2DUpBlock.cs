@@ -1,6 +1,7 @@
 using Pipeline.Networks.Layers;
 using TorchSharp;
 using static TorchSharp.torch;
+using Pipeline.Networks.Export;
 
 namespace Pipeline.Networks.Models;
 
@@ -10,12 +11,15 @@ public sealed class UNet2DUpBlock : nn.Module<Tensor, Tensor, Tensor>
 {
     private readonly nn.Module<Tensor, Tensor> _upconv;
     private readonly UNet2DConvBlock _conv;
+    private readonly bool _cropsSkip;
 
     /// <summary>Builds the level: <paramref name="inChannels"/> from below, halved by the upconv, doubled by the skip concat.</summary>
     public UNet2DUpBlock(long inChannels, long outChannels, long padding, bool useBatchNorm) : base(nameof(UNet2DUpBlock))
     {
         _upconv = ConvolutionLayer.ConvTranspose2d(inChannels, outChannels, 2, stride: 2, bias: true);
         _conv = new UNet2DConvBlock(2 * outChannels, outChannels, padding, useBatchNorm);
+        // Padded ("same") convs keep the skip and the up path the same size, so only "valid" graphs need the crop.
+        _cropsSkip = padding == 0;
         register_module("upconv", _upconv);
         register_module("conv", _conv);
     }
@@ -37,5 +41,14 @@ public sealed class UNet2DUpBlock : nn.Module<Tensor, Tensor, Tensor>
         var cropped = skip.narrow(2, (skip.shape[2] - h) / 2, h).narrow(3, (skip.shape[3] - w) / 2, w);
         // Skip first, then the upsampled features: the reference concatenates in this order, and conv weights depend on it.
         return _conv.call(cat([cropped, up], 1)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Adds this level's inference graph on the values <paramref name="below"/> and <paramref name="skip"/>; returns the output's name.</summary>
+    public string Export(IGraphBuilder graph, string below, string skip)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        var up = ModuleExport.Export(_upconv, graph, below);
+        var cropped = _cropsSkip ? graph.CenterCrop(skip, up, 2, "skip_crop") : skip;
+        return _conv.Export(graph, graph.Concat(cropped, up));
     }
 }
