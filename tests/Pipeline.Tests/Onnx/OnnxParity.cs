@@ -29,6 +29,7 @@ internal static class OnnxParity
     /// <remarks>With <paramref name="sameSizeOutput"/> false (unpadded U-Nets) ONNX Runtime allocates the smaller output itself, since <see cref="OnnxRuntimeNetwork"/> needs same-size outputs.</remarks>
     public static void AssertMatches(nn.Module<Tensor, Tensor> network, string path, string label, int inChannels, IEnumerable<int[]> sizes, bool sameSizeOutput = true)
     {
+        OnnxModelDump.Keep(path, label.Replace(' ', '_').Replace(",", string.Empty, StringComparison.Ordinal));
         using var session = new InferenceSession(path);
         using var runtime = new OnnxRuntimeNetwork(new InferenceSession(path));
         foreach (var size in sizes)
