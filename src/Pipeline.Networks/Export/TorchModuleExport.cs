@@ -20,8 +20,27 @@ internal static class TorchModuleExport
         MaxPool3d pool => MaxPool(module, graph, input, pool.kernel_size, pool.stride, pool.padding, pool.dilation, pool.ceil_mode),
         AvgPool2d pool => AveragePool(module, graph, input, pool.kernel_size, pool.stride, pool.padding, pool.ceil_mode, pool.count_include_pad, pool.divisor_override),
         AvgPool3d pool => AveragePool(module, graph, input, pool.kernel_size, pool.stride, pool.padding, pool.ceil_mode, pool.count_include_pad, pool.divisor_override),
+        Upsample upsample => Upsample(upsample, graph, input),
         _ => null,
     };
+
+    private static string Upsample(Upsample upsample, IGraphBuilder graph, string input)
+    {
+        var nearest = upsample.mode switch
+        {
+            UpsampleMode.Nearest => true,
+            UpsampleMode.Linear or UpsampleMode.Bilinear or UpsampleMode.Trilinear => false,
+            _ => throw new ExportNotSupportedException($"{upsample.GetName()} upsamples in {upsample.mode} mode, which has no exact ONNX form here"),
+        };
+        var factors = upsample.scale_factor.ToArray();
+        // A single factor would need the input's rank, which the graph does not know; fractional factors make PyTorch's
+        // and ONNX's source coordinates round differently.
+        if (upsample.size.Length > 0 || factors.Length < 2 || factors.Any(f => f < 1 || f != Math.Floor(f)))
+            throw new ExportNotSupportedException(
+                $"{upsample.GetName()} upsamples by [{string.Join(", ", factors)}] to size [{string.Join(", ", upsample.size.ToArray())}]; " +
+                "only whole scale factors given per spatial axis are exported");
+        return graph.Upscale(input, [.. factors.Select(f => (long)f)], nearest, upsample.align_corners ?? false, "upsample");
+    }
 
     private static string BatchNorm(BatchNorm norm, IGraphBuilder graph, string input)
     {
