@@ -1,4 +1,5 @@
 using Pipeline.Components;
+using Pipeline.Networks.Export;
 using Pipeline.Networks.Weights;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -21,7 +22,7 @@ namespace Pipeline.Networks.Models;
 /// at least 64, or the deepest BatchNorm sees a single value per channel (MONAI's docstring states the same rule).
 /// </remarks>
 [Component(ComponentKind.Model, "SegAhnet")]
-public sealed class SegAhnet : nn.Module<Tensor, Tensor>, INetwork
+public sealed class SegAhnet : nn.Module<Tensor, Tensor>, INetwork, IExportable
 {
     /// <summary>Every spatial size is a multiple of this: five stride-2 stages.</summary>
     public const int BaseDivisor = 32;
@@ -239,6 +240,35 @@ public sealed class SegAhnet : nn.Module<Tensor, Tensor>, INetwork
             _ => logits,
         };
         return output.MoveToOuterDisposeScope();
+    }
+
+    /// <inheritdoc />
+    public string Export(IGraphBuilder graph, string input)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        var h = _toNetworkOrder is null ? input : graph.Transpose(input, _toNetworkOrder);
+        h = graph.Relu(ModuleExport.Export(_bn0, graph, ModuleExport.Export(_pool1, graph, ModuleExport.Export(_conv1, graph, h))));
+        var convX = h;
+        h = ModuleExport.Export(_maxpool, graph, h);
+        var poolX = h;
+        var fm1 = ModuleExport.Export(_encoder[0], graph, h);
+        var fm2 = ModuleExport.Export(_encoder[1], graph, fm1);
+        var fm3 = ModuleExport.Export(_encoder[2], graph, fm2);
+        var fm4 = ModuleExport.Export(_encoder[3], graph, fm3);
+        var d0 = ModuleExport.Export(_dense0, graph, graph.Add(ModuleExport.Export(_up0, graph, fm4), fm3));
+        var d1 = ModuleExport.Export(_dense1, graph, graph.Add(ModuleExport.Export(_up1, graph, d0), fm2));
+        var d2 = ModuleExport.Export(_dense2, graph, graph.Add(ModuleExport.Export(_up2, graph, d1), fm1));
+        var d3 = ModuleExport.Export(_dense3, graph, graph.Add(ModuleExport.Export(_trans1, graph, d2), poolX));
+        var d4 = ModuleExport.Export(_dense4, graph, graph.Add(ModuleExport.Export(_up3, graph, d3), convX));
+        if (UsesPsp) d4 = graph.ConcatChannels(_psp.Export(graph, d4), d4);
+        var logits = ModuleExport.Export(_final, graph, d4);
+        if (_toInputOrder is not null) logits = graph.Transpose(logits, _toInputOrder);
+        return FinalActivation switch
+        {
+            "softmax" => graph.Softmax(logits),
+            "sigmoid" => graph.Sigmoid(logits),
+            _ => logits,
+        };
     }
 
     private void LoadPretrainedEncoder(string path)

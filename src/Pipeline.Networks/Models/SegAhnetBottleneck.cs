@@ -1,3 +1,4 @@
+using Pipeline.Networks.Export;
 using TorchSharp;
 using static TorchSharp.torch;
 using static Pipeline.Networks.Models.SegAhnetLayers;
@@ -11,7 +12,7 @@ namespace Pipeline.Networks.Models;
 /// through-plane axis, so the main path is then max-pooled (1, 1, 2) by <c>pool</c> to match it.
 /// Child names (conv1, bn1, …, downsample.0/.2, pool) are MONAI's.
 /// </remarks>
-public sealed class SegAhnetBottleneck : nn.Module<Tensor, Tensor>
+public sealed class SegAhnetBottleneck : nn.Module<Tensor, Tensor>, IExportable
 {
     /// <summary>Output channels per <c>planes</c>.</summary>
     public const int Expansion = 4;
@@ -24,6 +25,7 @@ public sealed class SegAhnetBottleneck : nn.Module<Tensor, Tensor>
     private readonly nn.Module<Tensor, Tensor> _bn3;
     private readonly nn.Module<Tensor, Tensor>? _downsample;
     private readonly nn.Module<Tensor, Tensor> _pool;
+    private readonly bool _poolsMainPath;
 
     /// <summary>Builds the block; <paramref name="stride"/> applies in-plane, and a shortcut is built when requested.</summary>
     public SegAhnetBottleneck(int dims, long inPlanes, long planes, long stride, bool withDownsample) : base(nameof(SegAhnetBottleneck))
@@ -41,6 +43,9 @@ public sealed class SegAhnetBottleneck : nn.Module<Tensor, Tensor>
                 ("1", MaxPool(dims, First(dims, 1, 1, stride), First(dims, 1, 1, stride))),
                 ("2", BatchNorm(dims, planes * Expansion)));
         _pool = MaxPool(dims, Last(dims, 1, 1, 2), Last(dims, 1, 1, 2));
+        // The forward compares shapes, which a graph cannot; they differ exactly when the shortcut's max-pool halves the
+        // through-plane axis: in 3D with stride > 1 (both paths stride the in-plane axes alike, and 2D's pool is 1×1).
+        _poolsMainPath = withDownsample && dims == 3 && stride > 1;
 
         register_module("conv1", _conv1);
         register_module("bn1", _bn1);
@@ -73,5 +78,20 @@ public sealed class SegAhnetBottleneck : nn.Module<Tensor, Tensor>
             if (!h.shape.SequenceEqual(residual.shape)) h = _pool.call(h);
         }
         return nn.functional.relu(h.add_(residual)).MoveToOuterDisposeScope();
+    }
+
+    /// <inheritdoc />
+    public string Export(IGraphBuilder graph, string input)
+    {
+        var h = graph.Relu(ModuleExport.Export(_bn1, graph, ModuleExport.Export(_conv1, graph, input)));
+        h = graph.Relu(ModuleExport.Export(_bn2, graph, ModuleExport.Export(_conv2, graph, h)));
+        h = ModuleExport.Export(_bn3, graph, ModuleExport.Export(_conv3, graph, h));
+        var residual = input;
+        if (_downsample is not null)
+        {
+            residual = ModuleExport.Export(_downsample, graph, input);
+            if (_poolsMainPath) h = ModuleExport.Export(_pool, graph, h);
+        }
+        return graph.Relu(graph.Add(h, residual));
     }
 }

@@ -1,3 +1,4 @@
+using Pipeline.Networks.Export;
 using TorchSharp;
 using static TorchSharp.torch;
 using static Pipeline.Networks.Models.SegAhnetLayers;
@@ -10,7 +11,7 @@ namespace Pipeline.Networks.Models;
 /// BN → ReLU → 1×1×1 conv(a + b), concatenated after the input. MONAI forces its dropout off, so there is none.
 /// Child names (bn1…bn4, conv1…conv4) are MONAI's.
 /// </remarks>
-public sealed class SegAhnetDenseLayer : nn.Module<Tensor, Tensor>
+public sealed class SegAhnetDenseLayer : nn.Module<Tensor, Tensor>, IExportable
 {
     private readonly nn.Module<Tensor, Tensor> _bn1;
     private readonly nn.Module<Tensor, Tensor> _conv1;
@@ -60,5 +61,15 @@ public sealed class SegAhnetDenseLayer : nn.Module<Tensor, Tensor>
         var throughPlane = _conv3.call(nn.functional.relu(_bn3.call(inPlane)));
         var added = _conv4.call(nn.functional.relu(_bn4.call(inPlane + throughPlane)));
         return cat([x, added], 1).MoveToOuterDisposeScope();
+    }
+
+    /// <inheritdoc />
+    public string Export(IGraphBuilder graph, string input)
+    {
+        var h = ModuleExport.Export(_conv1, graph, graph.Relu(ModuleExport.Export(_bn1, graph, input)));
+        var inPlane = ModuleExport.Export(_conv2, graph, graph.Relu(ModuleExport.Export(_bn2, graph, h)));
+        var throughPlane = ModuleExport.Export(_conv3, graph, graph.Relu(ModuleExport.Export(_bn3, graph, inPlane)));
+        var added = ModuleExport.Export(_conv4, graph, graph.Relu(ModuleExport.Export(_bn4, graph, graph.Add(inPlane, throughPlane))));
+        return graph.ConcatChannels(input, added);
     }
 }

@@ -1,3 +1,4 @@
+using Pipeline.Networks.Export;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -13,17 +14,19 @@ namespace Pipeline.Networks.Models;
 /// input size must therefore be a multiple of 2^(i+3) in transpose mode, and at least that in interpolation modes.
 /// Child names (pool_modules, project_modules.i, up_modules.i) are MONAI's.
 /// </remarks>
-public sealed class SegAhnetPyramidPooling : nn.Module<Tensor, Tensor>
+public sealed class SegAhnetPyramidPooling : nn.Module<Tensor, Tensor>, IExportable
 {
     private readonly ModuleList<nn.Module<Tensor, Tensor>> _pools = new();
     private readonly ModuleList<nn.Module<Tensor, Tensor>> _projects = new();
     private readonly ModuleList<nn.Module<Tensor, Tensor>> _ups = new();
     private readonly SegAhnetUpsampling _mode;
+    private readonly int _dims;
 
     /// <summary>Builds <paramref name="branches"/> branches over <paramref name="inChannels"/> channels.</summary>
     public SegAhnetPyramidPooling(int dims, int branches, long inChannels, SegAhnetUpsampling mode) : base(nameof(SegAhnetPyramidPooling))
     {
         _mode = mode;
+        _dims = dims;
         for (var i = 0; i < branches; i++)
         {
             long size = 1L << (i + 3);
@@ -62,5 +65,24 @@ public sealed class SegAhnetPyramidPooling : nn.Module<Tensor, Tensor>
             });
         }
         return cat(outputs, 1).MoveToOuterDisposeScope();
+    }
+
+    /// <inheritdoc />
+    /// <remarks>The interpolation modes read the input's size at run time, so the graph keeps dynamic spatial axes.</remarks>
+    public string Export(IGraphBuilder graph, string input)
+    {
+        if (_pools.Count == 0) throw new ExportNotSupportedException($"{GetName()} has no branches, so it has no output");
+        var outputs = new string[_pools.Count];
+        for (var i = 0; i < _pools.Count; i++)
+        {
+            var projected = ModuleExport.Export(_projects[i], graph, ModuleExport.Export(_pools[i], graph, input));
+            outputs[i] = _mode switch
+            {
+                SegAhnetUpsampling.Transpose => ModuleExport.Export(_ups[i], graph, projected),
+                SegAhnetUpsampling.Linear => graph.LinearResizeLike(projected, input, alignCorners: true, "psp_resize"),
+                _ => graph.NearestResizeLike(projected, input, _dims, "psp_resize"),
+            };
+        }
+        return graph.ConcatChannels(outputs);
     }
 }
