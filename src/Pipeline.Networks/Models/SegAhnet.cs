@@ -260,7 +260,7 @@ public sealed class SegAhnet : nn.Module<Tensor, Tensor>, INetwork, IExportable
         var d2 = ModuleExport.Export(_dense2, graph, graph.Add(ModuleExport.Export(_up2, graph, d1), fm1));
         var d3 = ModuleExport.Export(_dense3, graph, graph.Add(ModuleExport.Export(_trans1, graph, d2), poolX));
         var d4 = ModuleExport.Export(_dense4, graph, graph.Add(ModuleExport.Export(_up3, graph, d3), convX));
-        if (UsesPsp) d4 = graph.ConcatChannels(_psp.Export(graph, d4), d4);
+        if (UsesPsp) d4 = graph.Concat(_psp.Export(graph, d4), d4);
         var logits = ModuleExport.Export(_final, graph, d4);
         if (_toInputOrder is not null) logits = graph.Transpose(logits, _toInputOrder);
         return FinalActivation switch

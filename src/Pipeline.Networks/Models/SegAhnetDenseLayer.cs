@@ -70,6 +70,6 @@ public sealed class SegAhnetDenseLayer : nn.Module<Tensor, Tensor>, IExportable
         var inPlane = ModuleExport.Export(_conv2, graph, graph.Relu(ModuleExport.Export(_bn2, graph, h)));
         var throughPlane = ModuleExport.Export(_conv3, graph, graph.Relu(ModuleExport.Export(_bn3, graph, inPlane)));
         var added = ModuleExport.Export(_conv4, graph, graph.Relu(ModuleExport.Export(_bn4, graph, graph.Add(inPlane, throughPlane))));
-        return graph.ConcatChannels(input, added);
+        return graph.Concat(input, added);
     }
 }

@@ -83,6 +83,6 @@ public sealed class SegAhnetPyramidPooling : nn.Module<Tensor, Tensor>, IExporta
                 _ => graph.NearestResizeLike(projected, input, _dims, "psp_resize"),
             };
         }
-        return graph.ConcatChannels(outputs);
+        return graph.Concat(outputs);
     }
 }

@@ -61,6 +61,7 @@ public sealed class SegAhnetExportParityTests
         Assert.That(model.Graph.Input.Single().Type.TensorType.Shape.Dim.Skip(2).Select(d => d.DimParam), Has.All.Not.Empty, "spatial axes are dynamic");
         var path = Path.Combine(_dir, "model.onnx");
         OnnxExporter.Write(model, new OutputFolder(_dir, "test"), path);
+        OnnxModelDump.Keep(path, $"SegAhnet_{dims}D_{upsample}_{(psp ? "psp" : "nopsp")}_{plane}_{activation}");
 
         using var runtime = new OnnxRuntimeNetwork(new InferenceSession(path));
         foreach (var size in new[] { first, second })
