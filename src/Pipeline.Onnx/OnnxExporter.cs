@@ -24,10 +24,13 @@ public static class OnnxExporter
         ArgumentNullException.ThrowIfNull(options);
         if (options.Precision != ScalarType.Float32)
             throw new ExportNotSupportedException($"precision {options.Precision} is not written yet; export in fp32");
-        var spatial = SpatialDims(contract, options);
+        var sized = network as ISizedExportable;
+        var spatial = SpatialDims(contract, options, sized is not null);
         var builder = new OnnxGraphBuilder(options.Precision);
         builder.Graph.Name = spec.Name;
-        var output = ModuleExport.Export(network, builder, OnnxModelMetadata.InputName);
+        var output = sized is null
+            ? ModuleExport.Export(network, builder, OnnxModelMetadata.InputName)
+            : sized.Export(builder, OnnxModelMetadata.InputName, [.. spatial.Select(d => d.DimValue)]);
         // The last node's output is renamed to the public output name, so consumers see stable names.
         var last = builder.Graph.Node.LastOrDefault(n => n.Output.Contains(output))
             ?? throw new ExportNotSupportedException($"{spec.Name} has no operator between its input and its output");
@@ -64,13 +67,15 @@ public static class OnnxExporter
         folder.Write(path, stream => model.WriteTo(stream));
     }
 
-    private static TensorShapeProto.Types.Dimension[] SpatialDims(InputContract contract, OnnxExportOptions options)
+    // A network whose graph depends on the input size (ISizedExportable) gets fixed axes even where its contract allows other sizes.
+    private static TensorShapeProto.Types.Dimension[] SpatialDims(InputContract contract, OnnxExportOptions options, bool sizeBound)
     {
-        if (contract.SupportsDynamicShape)
+        if (contract.SupportsDynamicShape && !sizeBound)
             return [.. Enumerable.Range(0, contract.SpatialDims).Select(i => Dim($"spatial_{i}"))];
         var shape = contract.FixedShape ?? options.SpatialShape
-            ?? throw new ExportNotSupportedException(
-                $"the network has a fixed input shape and its checkpoint records none; give the size it was trained at (e.g. --input-shape 96,96,96)");
+            ?? throw new ExportNotSupportedException(sizeBound && contract.SupportsDynamicShape
+                ? "the network's graph depends on the input size (its windows, padding and masks), so it is exported for one size; give it (e.g. --input-shape 96,96,96)"
+                : "the network has a fixed input shape and its checkpoint records none; give the size it was trained at (e.g. --input-shape 96,96,96)");
         if (shape.Count != contract.SpatialDims)
             throw new ExportNotSupportedException($"the input shape [{string.Join(", ", shape)}] has {shape.Count} axes; the network takes {contract.SpatialDims}");
         return [.. shape.Select(s => Dim(s))];

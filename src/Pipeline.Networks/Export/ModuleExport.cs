@@ -16,6 +16,8 @@ public static class ModuleExport
         {
             case IExportable exportable:
                 return exportable.Export(graph, input);
+            case ISizedExportable:
+                throw new ExportNotSupportedException($"{module.GetName()} is written for one input size; export it with a fixed spatial shape");
             case Sequential sequential:
                 foreach (var child in sequential.children()) input = Export(child, graph, input);
                 return input;

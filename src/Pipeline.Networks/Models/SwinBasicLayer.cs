@@ -1,3 +1,4 @@
+using Pipeline.Networks.Export;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -49,6 +50,19 @@ public sealed class SwinBasicLayer : nn.Module<Tensor, Tensor>
         foreach (var block in _blocks)
             y = block.call(y, mask);
         return _downsample.call(y).permute(0, 4, 1, 2, 3).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Writes the stage on <paramref name="x"/> [B, C, D, H, W] of spatial <paramref name="size"/>; the shift mask becomes a constant for that size.</summary>
+    internal string Export(IGraphBuilder graph, string x, IReadOnlyList<long> size, long channels, string hint)
+    {
+        var (window, shift) = SwinWindowing.Fit(size, _window, _shift);
+        long[] padded = [RoundUp(size[0], window[0]), RoundUp(size[1], window[1]), RoundUp(size[2], window[2])];
+        using var mask = shift.Any(s => s > 0) ? SwinWindowing.ShiftMask(padded, window, shift, ScalarType.Float32, CPU) : null;
+        var y = graph.Transpose(x, [0, 2, 3, 4, 1]);
+        var index = 0;
+        foreach (var block in _blocks)
+            y = block.Export(graph, y, size, channels, mask, $"{hint}.blocks.{index++}");
+        return graph.Transpose(_downsample.Export(graph, y, size, channels, hint + ".downsample"), [0, 4, 1, 2, 3]);
     }
 
     private static long RoundUp(long size, long multiple) => (size + multiple - 1) / multiple * multiple;

@@ -1,4 +1,6 @@
+using Pipeline.Networks.Export;
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Pipeline.Networks.Models;
@@ -38,5 +40,14 @@ public sealed class SwinMlp : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         var h = _drop1.call(_fn.call(_linear1.call(x)));
         return _drop2.call(_linear2.call(h)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Writes the inference-mode MLP (dropouts pass through) on the channels-last value <paramref name="x"/>.</summary>
+    internal string Export(IGraphBuilder graph, string x, string hint)
+    {
+        var linear1 = (Linear)_linear1;
+        var linear2 = (Linear)_linear2;
+        var h = graph.Gelu(graph.Linear(x, linear1.weight!, linear1.bias, hint + ".linear1"), hint + ".fn");
+        return graph.Linear(h, linear2.weight!, linear2.bias, hint + ".linear2");
     }
 }

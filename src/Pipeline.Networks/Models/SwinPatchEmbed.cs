@@ -1,3 +1,4 @@
+using Pipeline.Networks.Export;
 using Pipeline.Networks.Layers;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -6,7 +7,7 @@ namespace Pipeline.Networks.Models;
 
 /// <summary>MONAI's <c>PatchEmbed</c> without patch norm: a conv with kernel = stride = patch size (with bias), child <c>proj</c>.</summary>
 /// <remarks>MONAI zero-pads inputs that are not a multiple of the patch size; SwinUNETR's input contract (multiples of 32) makes that unreachable, so it is not reproduced.</remarks>
-public sealed class SwinPatchEmbed : nn.Module<Tensor, Tensor>
+public sealed class SwinPatchEmbed : nn.Module<Tensor, Tensor>, IExportable
 {
     private readonly nn.Module<Tensor, Tensor> _proj;
 
@@ -24,4 +25,7 @@ public sealed class SwinPatchEmbed : nn.Module<Tensor, Tensor>
 
     /// <inheritdoc />
     public override Tensor forward(Tensor x) => _proj.call(x);
+
+    /// <inheritdoc />
+    public string Export(IGraphBuilder graph, string input) => ModuleExport.Export(_proj, graph, input);
 }

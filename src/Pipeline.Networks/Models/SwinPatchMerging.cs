@@ -1,4 +1,6 @@
+using Pipeline.Networks.Export;
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Pipeline.Networks.Models;
@@ -48,5 +50,23 @@ public sealed class SwinPatchMerging : nn.Module<Tensor, Tensor>
             .ToArray();
         var merged = torch.cat(parts, -1);
         return _reduction.call(_norm.call(merged)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Writes the merging of the channels-last value <paramref name="x"/> of spatial <paramref name="size"/> and <paramref name="channels"/> channels.</summary>
+    internal string Export(IGraphBuilder graph, string x, IReadOnlyList<long> size, long channels, string hint)
+    {
+        long d = size[0], h = size[1], w = size[2];
+        if (d % 2 == 1 || h % 2 == 1 || w % 2 == 1)
+            x = graph.Node("Pad", [x, graph.Longs(hint + ".pads", 0, 0, 0, 0, 0, 0, d % 2, h % 2, w % 2, 0)],
+                new Dictionary<string, object> { ["mode"] = "constant" }, hint + ".pad");
+        var ends = graph.Longs(hint + ".ends", d + d % 2, h + h % 2, w + w % 2);
+        var axes = graph.Longs(hint + ".axes", 1, 2, 3);
+        var steps = graph.Longs(hint + ".steps", 2, 2, 2);
+        var parts = _offsets
+            .Select(o => graph.Node("Slice", [x, graph.Longs(hint + ".starts", o.D, o.H, o.W), ends, axes, steps], hint: hint + ".part"))
+            .ToArray();
+        var norm = (LayerNorm)_norm;
+        var merged = graph.LayerNorm(graph.ConcatAxis(-1, parts), 8 * channels, norm.weight, norm.bias, SwinTransformer.LayerNormEps, hint + ".norm");
+        return graph.Linear(merged, ((Linear)_reduction).weight!, null, hint + ".reduction");
     }
 }

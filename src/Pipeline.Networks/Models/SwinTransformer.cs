@@ -1,3 +1,4 @@
+using Pipeline.Networks.Export;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -18,6 +19,7 @@ public sealed class SwinTransformer : nn.Module<Tensor, Tensor[]>
     private readonly SwinBasicLayer[] _layers;
     private readonly nn.Module<Tensor, Tensor>[]? _convLayers;
     private readonly bool _normalize;
+    private readonly long _embedDim;
 
     /// <summary>Builds the encoder; args are MONAI's and are validated by <see cref="SwinUNETR"/>.</summary>
     public SwinTransformer(long inChannels, long embedDim, long window, long patchSize, IReadOnlyList<int> depths, IReadOnlyList<int> heads,
@@ -28,6 +30,7 @@ public sealed class SwinTransformer : nn.Module<Tensor, Tensor[]>
         ArgumentNullException.ThrowIfNull(depths);
         ArgumentNullException.ThrowIfNull(heads);
         _normalize = normalize;
+        _embedDim = embedDim;
         _patchEmbed = new SwinPatchEmbed(inChannels, embedDim, patchSize);
         _posDrop = nn.Dropout(dropRate);
         register_module("patch_embed", _patchEmbed);
@@ -81,6 +84,35 @@ public sealed class SwinTransformer : nn.Module<Tensor, Tensor[]>
         return [.. outputs];
     }
 
+    /// <summary>The epsilon of every LayerNorm in the encoder.</summary>
+    internal const double LayerNormEps = 1e-5;
+
+    /// <summary>Writes the encoder on <paramref name="x"/> of spatial <paramref name="size"/>; returns the five hidden states' names.</summary>
+    internal string[] Export(IGraphBuilder graph, string x, IReadOnlyList<long> size)
+    {
+        var h = _patchEmbed.Export(graph, x);
+        // The input contract (multiples of 32) makes the patch embedding's stride exact.
+        var grid = size.Select(s => s / 2).ToArray();
+        var channels = _embedDim;
+        var outputs = new List<string> { ExportProjectOut(graph, h, channels, "swinViT.out0") };
+        for (var i = 0; i < _layers.Length; i++)
+        {
+            if (_convLayers is not null) h = ModuleExport.Export(_convLayers[i], graph, h);
+            h = _layers[i].Export(graph, h, grid, channels, $"swinViT.layers{i + 1}");
+            grid = [.. grid.Select(s => (s + 1) / 2)];
+            channels *= 2;
+            outputs.Add(ExportProjectOut(graph, h, channels, $"swinViT.out{i + 1}"));
+        }
+        return [.. outputs];
+    }
+
+    private string ExportProjectOut(IGraphBuilder graph, string x, long channels, string hint)
+    {
+        if (!_normalize) return x;
+        var normalized = graph.LayerNorm(graph.Transpose(x, [0, 2, 3, 4, 1]), channels, null, null, LayerNormEps, hint);
+        return graph.Transpose(normalized, [0, 4, 1, 2, 3]);
+    }
+
     /// <summary>MONAI's <c>UnetrBasicBlock(res_block=True)</c>: a <see cref="UnetResBlock"/> under the child name <c>layer</c>.</summary>
     internal static nn.Module<Tensor, Tensor> UnetrBasicBlock(long inChannels, long outChannels) =>
         nn.Sequential(("layer", new UnetResBlock(inChannels, outChannels)));
@@ -88,7 +120,7 @@ public sealed class SwinTransformer : nn.Module<Tensor, Tensor[]>
     /// <summary>A LayerNorm (eps 1e-5) that starts at weight 1, bias 0, whatever TorchSharp's allocation left in them.</summary>
     internal static nn.Module<Tensor, Tensor> LayerNorm(long channels)
     {
-        var norm = nn.LayerNorm(channels, eps: 1e-5);
+        var norm = nn.LayerNorm(channels, eps: LayerNormEps);
         using (torch.no_grad())
         {
             norm.weight!.fill_(1);

@@ -1,4 +1,6 @@
+using Pipeline.Networks.Export;
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Pipeline.Networks.Models;
@@ -74,5 +76,34 @@ public sealed class SwinTransformerBlock : nn.Module<Tensor, Tensor?, Tensor>
         if (padD > 0 || padH > 0 || padW > 0)
             y = y[TensorIndex.Colon, TensorIndex.Slice(0, d), TensorIndex.Slice(0, h), TensorIndex.Slice(0, w), TensorIndex.Colon].contiguous();
         return y;
+    }
+
+    /// <summary>Writes the block on the channels-last value <paramref name="x"/> of spatial <paramref name="size"/>; <paramref name="mask"/> is the stage's.</summary>
+    internal string Export(IGraphBuilder graph, string x, IReadOnlyList<long> size, long channels, Tensor? mask, string hint)
+    {
+        var (window, shift) = SwinWindowing.Fit(size, _window, _shift);
+        var norm1 = (LayerNorm)_norm1;
+        var y = graph.LayerNorm(x, channels, norm1.weight, norm1.bias, SwinTransformer.LayerNormEps, hint + ".norm1");
+        var pad = Enumerable.Range(0, 3).Select(i => (window[i] - size[i] % window[i]) % window[i]).ToArray();
+        var padded = Enumerable.Range(0, 3).Select(i => size[i] + pad[i]).ToArray();
+        if (pad.Any(p => p > 0))
+            y = graph.Node("Pad", [y, graph.Longs(hint + ".pads", 0, 0, 0, 0, 0, 0, pad[0], pad[1], pad[2], 0)],
+                new Dictionary<string, object> { ["mode"] = "constant" }, hint + ".pad");
+        var shifted = shift.Any(s => s > 0);
+        for (var i = 0; shifted && i < 3; i++) y = graph.Roll(y, -shift[i], i + 1, padded[i], hint + ".roll");
+        var grid = new long[] { padded[0] / window[0], padded[1] / window[1], padded[2] / window[2] };
+        var n = window[0] * window[1] * window[2];
+        var windows = graph.Reshape(y, [-1, grid[0], window[0], grid[1], window[1], grid[2], window[2], channels], hint + ".partition");
+        windows = graph.Reshape(graph.Transpose(windows, [0, 1, 3, 5, 2, 4, 6, 7]), [-1, n, channels], hint + ".windows");
+        var attended = _attn.Export(graph, windows, n, shifted ? mask : null, hint + ".attn");
+        y = graph.Reshape(attended, [-1, grid[0], grid[1], grid[2], window[0], window[1], window[2], channels], hint + ".reverse");
+        y = graph.Reshape(graph.Transpose(y, [0, 1, 4, 2, 5, 3, 6, 7]), [-1, padded[0], padded[1], padded[2], channels], hint + ".grid");
+        for (var i = 0; shifted && i < 3; i++) y = graph.Roll(y, shift[i], i + 1, padded[i], hint + ".unroll");
+        if (pad.Any(p => p > 0))
+            y = graph.Node("Slice", [y, graph.Longs(hint + ".crop_starts", 0, 0, 0), graph.Longs(hint + ".crop_ends", size[0], size[1], size[2]),
+                graph.Longs(hint + ".crop_axes", 1, 2, 3)], hint: hint + ".crop");
+        var h = graph.Add(x, y);
+        var norm2 = (LayerNorm)_norm2;
+        return graph.Add(h, _mlp.Export(graph, graph.LayerNorm(h, channels, norm2.weight, norm2.bias, SwinTransformer.LayerNormEps, hint + ".norm2"), hint + ".mlp"));
     }
 }

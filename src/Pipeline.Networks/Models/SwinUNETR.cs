@@ -1,3 +1,4 @@
+using Pipeline.Networks.Export;
 using Pipeline.Networks.Layers;
 using Pipeline.Components;
 using TorchSharp;
@@ -20,7 +21,7 @@ namespace Pipeline.Networks.Models;
 /// from torch's global generator so <c>torch.random.manual_seed</c> makes them reproducible.
 /// </remarks>
 [Component(ComponentKind.Model, "SwinUNETR")]
-public sealed class SwinUNETR : nn.Module<Tensor, Tensor>, INetwork
+public sealed class SwinUNETR : nn.Module<Tensor, Tensor>, INetwork, ISizedExportable
 {
     private static readonly string[] FinalActivations = ["softmax", "sigmoid", "linear"];
     private static readonly string[] MergingOrders = ["monai15", "legacy"];
@@ -164,6 +165,33 @@ public sealed class SwinUNETR : nn.Module<Tensor, Tensor>, INetwork
             _ => logits,
         };
         return output.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Writes the network for inputs of one spatial size: window fitting, padding and the shift masks all follow from it.</summary>
+    /// <exception cref="ExportNotSupportedException">The size breaks the input contract.</exception>
+    public string Export(IGraphBuilder graph, string input, IReadOnlyList<long> spatialShape)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(spatialShape);
+        if (InputContract.ExplainSize([.. spatialShape.Select(s => (int)s)]) is { } problem)
+            throw new ExportNotSupportedException($"SwinUNETR cannot be exported for [{string.Join(", ", spatialShape)}]: {problem}");
+        var hidden = _swinViT.Export(graph, input, spatialShape);
+        var enc0 = ModuleExport.Export(_encoder1, graph, input);
+        var enc1 = ModuleExport.Export(_encoder2, graph, hidden[0]);
+        var enc2 = ModuleExport.Export(_encoder3, graph, hidden[1]);
+        var enc3 = ModuleExport.Export(_encoder4, graph, hidden[2]);
+        var dec4 = ModuleExport.Export(_encoder10, graph, hidden[4]);
+        var dec3 = _decoder5.Export(graph, dec4, hidden[3]);
+        var dec2 = _decoder4.Export(graph, dec3, enc3);
+        var dec1 = _decoder3.Export(graph, dec2, enc2);
+        var dec0 = _decoder2.Export(graph, dec1, enc1);
+        var logits = ModuleExport.Export(_out, graph, _decoder1.Export(graph, dec0, enc0));
+        return _finalActivation switch
+        {
+            "softmax" => graph.Softmax(logits),
+            "sigmoid" => graph.Sigmoid(logits),
+            _ => logits,
+        };
     }
 
     private static void Validate(int outChannels, int inChannels, int featureSize, int[] depths, int[] numHeads, int windowSize, int patchSize,

@@ -1,3 +1,4 @@
+using Pipeline.Networks.Export;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -83,6 +84,35 @@ public sealed class SwinWindowAttention : nn.Module<Tensor, Tensor?, Tensor>
         attn = _attnDrop.call(attn.softmax(-1));
         var y = attn.matmul(v).transpose(1, 2).reshape(b, n, c);
         return _projDrop.call(_proj.call(y)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Writes attention over the windows <paramref name="x"/> [B·nW, <paramref name="n"/>, C]; the relative-position bias
+    /// is gathered now into a [heads, n, n] constant and <paramref name="mask"/> [nW, n, n], when given, becomes one too.
+    /// </summary>
+    internal string Export(IGraphBuilder graph, string x, long n, Tensor? mask, string hint)
+    {
+        using var scope = NewDisposeScope();
+        var channels = _qkv.weight!.shape[1];
+        var headDim = channels / _heads;
+        var qkv = graph.Transpose(graph.Reshape(graph.Linear(x, _qkv.weight!, _qkv.bias, hint + ".qkv"), [-1, n, 3, _heads, headDim], hint + ".qkv_split"),
+            [2, 0, 3, 1, 4]);
+        string Part(long i) => graph.Reshape(graph.SliceAxis(qkv, 0, i, i + 1, 1, hint + ".part"), [-1, _heads, n, headDim], hint + ".part");
+        var q = graph.Mul(Part(0), graph.Floats(hint + ".scale", (float)_scale));
+        var attn = graph.MatMul(q, graph.Transpose(Part(1), [0, 1, 3, 2]));
+        var index = tensor(_indexValues, [_indexSide, _indexSide])[TensorIndex.Slice(0, n), TensorIndex.Slice(0, n)].reshape(-1);
+        var table = get_parameter("relative_position_bias_table")!.detach().cpu();
+        var bias = table.index_select(0, index).reshape(n, n, -1).permute(2, 0, 1).contiguous();
+        attn = graph.Add(attn, graph.Initializer(bias, hint + ".relative_position_bias"));
+        if (mask is not null)
+        {
+            var windows = mask.shape[0];
+            var perWindow = graph.Reshape(attn, [-1, windows, _heads, n, n], hint + ".per_window");
+            attn = graph.Reshape(graph.Add(perWindow, graph.Initializer(mask.unsqueeze(1), hint + ".mask")), [-1, _heads, n, n], hint + ".windows");
+        }
+        var y = graph.MatMul(graph.Softmax(attn, -1), Part(2));
+        y = graph.Reshape(graph.Transpose(y, [0, 2, 1, 3]), [-1, n, channels], hint + ".heads");
+        return graph.Linear(y, _proj.weight!, _proj.bias, hint + ".proj");
     }
 
     // The index is rebuilt from the constructor's values instead of reading the buffer, because a dtype conversion of

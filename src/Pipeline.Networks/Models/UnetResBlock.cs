@@ -1,3 +1,4 @@
+using Pipeline.Networks.Export;
 using Pipeline.Networks.Layers;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -10,7 +11,7 @@ namespace Pipeline.Networks.Models;
 /// have no bias; the norms are MONAI's "instance" (InstanceNorm3d without affine parameters), so they add no state-dict
 /// entries. Keys: <c>conv1.conv.weight</c>, <c>conv2.conv.weight</c>, <c>conv3.conv.weight</c>.
 /// </remarks>
-public sealed class UnetResBlock : nn.Module<Tensor, Tensor>
+public sealed class UnetResBlock : nn.Module<Tensor, Tensor>, IExportable
 {
     private readonly nn.Module<Tensor, Tensor> _conv1;
     private readonly nn.Module<Tensor, Tensor> _conv2;
@@ -55,6 +56,15 @@ public sealed class UnetResBlock : nn.Module<Tensor, Tensor>
         y = _norm2.call(_conv2.call(y));
         var residual = _conv3 is null ? x : _norm3!.call(_conv3.call(x));
         return _lrelu.call(y + residual).MoveToOuterDisposeScope();
+    }
+
+    /// <inheritdoc />
+    public string Export(IGraphBuilder graph, string input)
+    {
+        var y = ModuleExport.Export(_lrelu, graph, ModuleExport.Export(_norm1, graph, ModuleExport.Export(_conv1, graph, input)));
+        y = ModuleExport.Export(_norm2, graph, ModuleExport.Export(_conv2, graph, y));
+        var residual = _conv3 is null ? input : ModuleExport.Export(_norm3!, graph, ModuleExport.Export(_conv3, graph, input));
+        return ModuleExport.Export(_lrelu, graph, graph.Add(y, residual));
     }
 
     /// <summary>MONAI's <c>Convolution(conv_only=True)</c> without bias: a Sequential whose only child is "conv", padding k/2.</summary>

@@ -1,3 +1,4 @@
+using Pipeline.Networks.Export;
 using Pipeline.Networks.Layers;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -32,4 +33,8 @@ public sealed class UnetrUpBlock : nn.Module<Tensor, Tensor, Tensor>
         var h = torch.cat([_transpConv.call(x), skip], 1);
         return _convBlock.call(h).MoveToOuterDisposeScope();
     }
+
+    /// <summary>Writes the block on the values <paramref name="x"/> and <paramref name="skip"/>; returns the output's name.</summary>
+    internal string Export(IGraphBuilder graph, string x, string skip) =>
+        _convBlock.Export(graph, graph.Concat(ModuleExport.Export(_transpConv, graph, x), skip));
 }

@@ -23,7 +23,7 @@ public static class ExportCommand
         var output = new Option<string?>("--output", "-o") { Description = "The ONNX file to write, inside MMAR_CKPT_DIR (default MMAR_CKPT_DIR/model.onnx)." };
         var precision = new Option<string>("--precision") { Description = "fp32 (fp16 is not written yet).", DefaultValueFactory = _ => "fp32" };
         var opset = new Option<int>("--opset") { Description = "ONNX operator set, 17 or later.", DefaultValueFactory = _ => 17 };
-        var inputShape = new Option<string?>("--input-shape") { Description = "For a fixed-shape network whose checkpoint records no size: the size it was trained at, e.g. 96,96,96." };
+        var inputShape = new Option<string?>("--input-shape") { Description = "For a fixed-shape network whose checkpoint records no size: the size it was trained at; for SwinUNETR, whose graph depends on the size: the size to export for; e.g. 96,96,96." };
         var command = new Command("export", "Export the trained model as ONNX (dynamic batch axis; dynamic spatial axes where the network accepts other sizes), with its spec and input contract in the metadata.")
         {
             checkpoint, output, precision, opset, inputShape,
@@ -68,7 +68,7 @@ public static class ExportCommand
                 parse.GetValue(output) ?? "model.onnx", new OnnxExportOptions(o, shape));
             parse.InvocationConfiguration.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"wrote {result.Path}: {result.Network.Name}, {result.Nodes} nodes, {result.Bytes / 1e6:0.00} MB in {result.Seconds:0.0} s; input 'image' " +
-                $"[batch, {result.Contract.InChannels}, {(result.Contract.SupportsDynamicShape ? "dynamic spatial axes" : string.Join(", ", result.Contract.FixedShape ?? shape ?? []))}], output 'prediction'"));
+                $"[batch, {result.Contract.InChannels}, {(result.FixedSpatialShape is { } fixedShape ? string.Join(", ", fixedShape) : "dynamic spatial axes")}], output 'prediction'"));
             return ExitCodes.Success;
         }));
         return command;

@@ -25,7 +25,10 @@ public static class ModelExport
         var seconds = watch.Elapsed.TotalSeconds;
         // ONNX Runtime's own loader is the first consumer: a model it refuses is not a model.
         using (new Microsoft.ML.OnnxRuntime.InferenceSession(path)) { }
-        return new ModelExportResult(path, new FileInfo(path).Length, seconds, spec, contract, model.Graph.Node.Count);
+        // Spatial axes are fixed where the contract fixes them or where the network's graph depends on the size (SwinUNETR).
+        var spatial = model.Graph.Input[0].Type.TensorType.Shape.Dim.Skip(2).ToArray();
+        IReadOnlyList<long>? fixedShape = spatial.All(d => d.DimParam.Length == 0) ? [.. spatial.Select(d => d.DimValue)] : null;
+        return new ModelExportResult(path, new FileInfo(path).Length, seconds, spec, contract, model.Graph.Node.Count, fixedShape);
     }
 }
 
@@ -36,4 +39,6 @@ public static class ModelExport
 /// <param name="Network">The exported network's spec.</param>
 /// <param name="Contract">Its input contract (dynamic spatial axes when it accepts other sizes).</param>
 /// <param name="Nodes">Operator nodes in the graph.</param>
-public sealed record ModelExportResult(string Path, long Bytes, double Seconds, NetworkSpec Network, InputContract Contract, int Nodes);
+/// <param name="FixedSpatialShape">The model's spatial input size when its spatial axes are fixed; null when they are dynamic.</param>
+public sealed record ModelExportResult(string Path, long Bytes, double Seconds, NetworkSpec Network, InputContract Contract, int Nodes,
+    IReadOnlyList<long>? FixedSpatialShape);
