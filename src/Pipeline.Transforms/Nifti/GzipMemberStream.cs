@@ -12,7 +12,7 @@ namespace Pipeline.Transforms.Nifti;
 /// framing itself and inflates each member's deflate data with <see cref="DeflateStream"/>. Bytes after the last
 /// member that do not start a new one end the stream and are counted in <see cref="TrailingBytes"/>.
 /// </remarks>
-internal sealed class GzipMemberStream : Stream
+internal sealed class GzipMemberStream : ForwardOnlyStream
 {
     /// <summary>Input handed to the inflater per read; the end of a member's deflate data lies in the last two such chunks.</summary>
     private const int InputChunk = 8192;
@@ -224,30 +224,6 @@ internal sealed class GzipMemberStream : Stream
 
     private NiftiFormatException Truncated(string detail) => new(_path, $"the gzip stream is truncated: {detail}");
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
     protected override void Dispose(bool disposing)
     {
         if (disposing) _inflater?.Dispose();
@@ -255,7 +231,7 @@ internal sealed class GzipMemberStream : Stream
     }
 
     /// <summary>A member's compressed bytes from <see cref="Start"/> up to <paramref name="limit"/>, served in chunks whose positions are remembered.</summary>
-    private sealed class MemberInput(SafeFileHandle file, long start, long limit) : Stream
+    private sealed class MemberInput(SafeFileHandle file, long start, long limit) : ForwardOnlyStream
     {
         public long Start { get; } = start;
 
@@ -286,29 +262,5 @@ internal sealed class GzipMemberStream : Stream
         }
 
         public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
