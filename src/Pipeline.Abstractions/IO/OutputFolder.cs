@@ -64,9 +64,6 @@ public sealed class OutputFolder
             : $"{full} leads through a symbolic link to {real}, outside the output folder {Root} ({DeclaredBy}); remove the link or choose another folder";
     }
 
-    /// <summary>True when <paramref name="path"/> may be written (see <see cref="Problem"/>).</summary>
-    public bool Contains(string path) => Problem(path) is null;
-
     /// <summary><paramref name="path"/> made absolute against the folder, after checking that it may be written.</summary>
     /// <exception cref="OutputPathException">The path lies outside the folder, or leads out of it through a link.</exception>
     public string Resolve(string path)

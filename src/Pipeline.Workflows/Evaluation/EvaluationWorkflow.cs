@@ -99,6 +99,7 @@ public sealed class EvaluationWorkflow : IDisposable
     {
         ArgumentNullException.ThrowIfNull(problems);
         var file = Config.File;
+        var writesResults = Config.Globals.GetBoolean("output_infer_result", true);
         InputContract? contract = null;
         var network = "the network";
         if (_loader is { Component: IModelLoader { Source: { } source } modelLoader } loader)
@@ -134,7 +135,7 @@ public sealed class EvaluationWorkflow : IDisposable
             FieldFlowCheck.Chain(file, _pre, available, problems);
             available.Add("model");
             FieldFlowCheck.Chain(file, _post, available, problems);
-            if (Config.Globals.GetBoolean("output_infer_result", true)) FieldFlowCheck.Chain(file, _writers, new HashSet<string>(available), problems);
+            if (writesResults) FieldFlowCheck.Chain(file, _writers, new HashSet<string>(available), problems);
             if (doValidation)
             {
                 FieldFlowCheck.Chain(file, _label, available, problems);
@@ -142,7 +143,7 @@ public sealed class EvaluationWorkflow : IDisposable
             }
             if (datalistFile is not null) DatalistCheck.Run(datalistFile, items, _pre, contract, network, problems);
         }
-        OutputCheck.Evaluation(Config, RunOutput.For(Config), _metrics, Config.Globals.GetBoolean("output_infer_result", true) ? Writers : [], items, problems);
+        OutputCheck.Evaluation(Config, RunOutput.For(Config), _metrics, writesResults ? Writers : [], items, problems);
     }
 
     /// <summary>The inputs an evaluation reads from the data list: list <c>DATA_LIST_KEY</c> of <c>DATASET_JSON</c>; problems go to <paramref name="problems"/>.</summary>

@@ -32,7 +32,6 @@ public sealed class SupervisedTrainer(TrainingSetup setup, TrainingSettings sett
 
     private readonly OutputFolder _folder = new(settings.CheckpointDir, "MMAR_CKPT_DIR");
     private int _step;
-    private bool _savedBest;
 
     /// <summary>What became of <c>model.ckpt</c> in the last <see cref="Run"/>.</summary>
     public BestModelOutcome BestModel { get; private set; } = BestModelOutcome.Unchanged;
@@ -241,13 +240,12 @@ public sealed class SupervisedTrainer(TrainingSetup setup, TrainingSettings sett
         using var checkpoint = Checkpoint.Capture(setup.Network, setup.NetworkSpec, progress.ToJson());
         var best = Path.Combine(settings.CheckpointDir, BestCheckpoint);
         // A fresh run's first best would replace a model an earlier run validated; that one is kept, not destroyed.
-        if (!settings.Resume && !_savedBest && File.Exists(best))
+        if (BestModel == BestModelOutcome.Unchanged)
         {
-            File.Move(best, _folder.Resolve(PreviousCheckpoint), overwrite: true);
-            BestModel = BestModelOutcome.ReplacedEarlier;
+            var keepEarlier = !settings.Resume && File.Exists(best);
+            if (keepEarlier) File.Move(best, _folder.Resolve(PreviousCheckpoint), overwrite: true);
+            BestModel = keepEarlier ? BestModelOutcome.ReplacedEarlier : BestModelOutcome.Written;
         }
-        else if (BestModel == BestModelOutcome.Unchanged) BestModel = BestModelOutcome.Written;
-        _savedBest = true;
         CheckpointFile.Write(_folder, best, checkpoint);
     }
 
