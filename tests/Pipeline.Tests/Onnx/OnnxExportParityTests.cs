@@ -1,7 +1,5 @@
 using System.Text.Json.Nodes;
-using Microsoft.ML.OnnxRuntime;
 using NUnit.Framework;
-using Pipeline.IO;
 using Pipeline.Networks;
 using Pipeline.Networks.Models;
 using Pipeline.Onnx;
@@ -33,25 +31,11 @@ public sealed class OnnxExportParityTests
         manual_seed(7);
         using var network = new SegResnet(numClasses: 3, inChannels: 2, blocksDown: [1, 2, 1], blocksUp: [1, 1], initFilters: 4, groupNormGroups: 2,
             finalActivation: activation, upsampleMode: upsample);
-        RandomizeNorms(network);
-        network.eval();
-        var spec = new NetworkSpec("SegResnet", new JsonObject { ["num_classes"] = 3, ["final_activation"] = activation });
-        var contract = network.InputContract;
+        OnnxParity.RandomizeNorms(network);
+        var label = $"SegResnet {activation} {upsample} at {string.Join("x", size)}";
 
-        var model = OnnxExporter.Export(network, spec, contract, new OnnxExportOptions(SpatialShape: size));
-        var path = Path.Combine(_dir, "model.onnx");
-        OnnxExporter.Write(model, new OutputFolder(_dir, "test"), path);
-        OnnxModelDump.Keep(path, $"SegResnet_{activation}_{upsample}_{string.Join("x", size)}");
-
-        using var runtime = new OnnxRuntimeNetwork(new InferenceSession(path));
-        using var input = randn([2, 2, size[0], size[1], size[2]]);
-        using var noGrad = no_grad();
-        using var expected = network.call(input);
-        using var actual = runtime.call(input);
-        Assert.That(actual.shape, Is.EqualTo(expected.shape));
-        var error = (actual - expected).abs().max().item<float>();
-        TestContext.Progress.WriteLine($"onnx parity | SegResnet {activation} {upsample} {string.Join("x", size)} | max abs error {error:E2}");
-        Assert.That(error, Is.LessThan(1e-4));
+        var path = OnnxParity.Export(network, OnnxParity.Spec("SegResnet", activation), network.InputContract, _dir, size);
+        OnnxParity.AssertMatches(network, path, label, inChannels: 2, [size]);
     }
 
     [Test]
@@ -77,14 +61,5 @@ public sealed class OnnxExportParityTests
         using var network = new SegResnet(numClasses: 2, blocksDown: [1, 1], blocksUp: [1], initFilters: 4, groupNormGroups: 2);
         Assert.That(() => OnnxExporter.Export(network, new NetworkSpec("SegResnet", new JsonObject()), network.InputContract, new OnnxExportOptions()),
             Throws.TypeOf<Pipeline.Networks.Export.ExportNotSupportedException>().With.Message.Contain("--input-shape"));
-    }
-
-    // Trained group norms have weights other than 1 and 0; the export must place them per channel.
-    private static void RandomizeNorms(nn.Module network)
-    {
-        using var noGrad = no_grad();
-        foreach (var (name, parameter) in network.named_parameters())
-            if (name.Contains("norm", StringComparison.Ordinal) || name.StartsWith("conv_final.0", StringComparison.Ordinal))
-                parameter.copy_(rand_like(parameter) + 0.5);
     }
 }
