@@ -22,11 +22,11 @@ public static class OnnxExporter
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(contract);
         ArgumentNullException.ThrowIfNull(options);
-        if (options.Precision != ScalarType.Float32)
-            throw new ExportNotSupportedException($"precision {options.Precision} is not written yet; export in fp32");
+        if (options.Precision is not (ScalarType.Float32 or ScalarType.Float16))
+            throw new ExportNotSupportedException($"precision {options.Precision} has no export; accepted: fp32, fp16");
         var sized = network as ISizedExportable;
         var spatial = SpatialDims(contract, options, sized is not null);
-        var builder = new OnnxGraphBuilder(options.Precision);
+        var builder = new OnnxGraphBuilder();
         builder.Graph.Name = spec.Name;
         var output = sized is null
             ? ModuleExport.Export(network, builder, OnnxModelMetadata.InputName)
@@ -37,8 +37,10 @@ public static class OnnxExporter
         last.Output[last.Output.IndexOf(output)] = OnnxModelMetadata.OutputName;
 
         var outChannels = OutputChannels(network, contract);
-        builder.Graph.Input.Add(Value(OnnxModelMetadata.InputName, options.Precision, [Dim("batch"), Dim(contract.InChannels), .. spatial]));
-        builder.Graph.Output.Add(Value(OnnxModelMetadata.OutputName, options.Precision, [Dim("batch"), Dim(outChannels), .. OutputSpatialDims(contract, spatial)]));
+        // The graph is written in float32 and converted afterwards, so every module's export serves both precisions.
+        if (options.Precision == ScalarType.Float16) Float16Conversion.Apply(builder.Graph, OnnxModelMetadata.InputName, OnnxModelMetadata.OutputName);
+        builder.Graph.Input.Add(Value(OnnxModelMetadata.InputName, ScalarType.Float32, [Dim("batch"), Dim(contract.InChannels), .. spatial]));
+        builder.Graph.Output.Add(Value(OnnxModelMetadata.OutputName, ScalarType.Float32, [Dim("batch"), Dim(outChannels), .. OutputSpatialDims(contract, spatial)]));
 
         var model = new ModelProto
         {
@@ -56,6 +58,7 @@ public static class OnnxExporter
             Key = OnnxModelMetadata.OutputActivation,
             Value = spec.Args["final_activation"]?.GetValue<string>() ?? "softmax",
         });
+        model.MetadataProps.Add(new StringStringEntryProto { Key = OnnxModelMetadata.Precision, Value = options.Precision == ScalarType.Float16 ? "fp16" : "fp32" });
         return model;
     }
 

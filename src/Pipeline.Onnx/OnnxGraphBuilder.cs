@@ -5,8 +5,8 @@ using static TorchSharp.torch;
 
 namespace Pipeline.Onnx;
 
-/// <summary>Collects a module's graph as ONNX protobuf messages: nodes in the order they are added, weights as initializers in the chosen precision.</summary>
-public sealed class OnnxGraphBuilder(ScalarType weightType) : IGraphBuilder
+/// <summary>Collects a module's graph as ONNX protobuf messages: nodes in the order they are added, weights as float32 initializers.</summary>
+public sealed class OnnxGraphBuilder : IGraphBuilder
 {
     private readonly Dictionary<string, int> _counts = new(StringComparer.Ordinal);
 
@@ -19,7 +19,7 @@ public sealed class OnnxGraphBuilder(ScalarType weightType) : IGraphBuilder
         ArgumentNullException.ThrowIfNull(value);
         var name = Unique(hint);
         using var cpu = value.detach().cpu();
-        using var converted = cpu.is_floating_point() ? cpu.to_type(weightType) : cpu.to_type(ScalarType.Int64);
+        using var converted = cpu.is_floating_point() ? cpu.to_type(ScalarType.Float32) : cpu.to_type(ScalarType.Int64);
         using var contiguous = converted.contiguous();
         var proto = new TensorProto { Name = name, DataType = (int)ElementType(contiguous.dtype) };
         proto.Dims.AddRange(contiguous.shape);

@@ -12,6 +12,9 @@ public static class OnnxModelMetadata
     /// <summary>The output activation (softmax, sigmoid or linear).</summary>
     public const string OutputActivation = "mmar.output_activation";
 
+    /// <summary>The precision the weights and the graph run in: fp32, or fp16 (input and output stay float32).</summary>
+    public const string Precision = "mmar.precision";
+
     /// <summary>The input's and the output's value names.</summary>
     public const string InputName = "image", OutputName = "prediction";
 }

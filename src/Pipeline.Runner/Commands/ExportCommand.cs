@@ -21,7 +21,11 @@ public static class ExportCommand
         var options = new MmarOptions();
         var checkpoint = new Option<string?>("--checkpoint") { Description = "The checkpoint to export (default MMAR_CKPT_DIR/model.ckpt)." };
         var output = new Option<string?>("--output", "-o") { Description = "The ONNX file to write, inside MMAR_CKPT_DIR (default MMAR_CKPT_DIR/model.onnx)." };
-        var precision = new Option<string>("--precision") { Description = "fp32 (fp16 is not written yet).", DefaultValueFactory = _ => "fp32" };
+        var precision = new Option<string>("--precision")
+        {
+            Description = "fp32, or fp16 (weights and graph in float16, input and output still float32; for GPUs and TensorRT).", DefaultValueFactory = _ => "fp32",
+        };
+        precision.AcceptOnlyFromAmong("fp32", "fp16");
         var opset = new Option<int>("--opset") { Description = "ONNX operator set, 17 or later.", DefaultValueFactory = _ => 17 };
         var inputShape = new Option<string?>("--input-shape") { Description = "For a fixed-shape network whose checkpoint records no size: the size it was trained at; for SwinUNETR, whose graph depends on the size: the size to export for; e.g. 96,96,96." };
         var command = new Command("export", "Export the trained model as ONNX (dynamic batch axis; dynamic spatial axes where the network accepts other sizes), with its spec and input contract in the metadata.")
@@ -32,11 +36,6 @@ public static class ExportCommand
         command.SetAction(parse => UserErrors.Run(parse.InvocationConfiguration.Error, () =>
         {
             var error = parse.InvocationConfiguration.Error;
-            if (parse.GetValue(precision) is var p && p != "fp32")
-            {
-                error.WriteLine($"error: --precision '{p}' is not written yet; accepted: fp32");
-                return ExitCodes.ConfigError;
-            }
             if (parse.GetValue(opset) is var o && o is < 17 or > 23)
             {
                 error.WriteLine($"error: --opset {o}: accepted 17 to 23 (ONNX Runtime 1.32 runs up to 23)");
@@ -65,9 +64,9 @@ public static class ExportCommand
             var folder = RunOutput.For(loaded);
             var source = parse.GetValue(checkpoint) is { } c ? Path.GetFullPath(c) : Path.Combine(folder.Root, "model.ckpt");
             var result = ModelExport.Run(source, services.GetRequiredService<NetworkFactory>(), folder,
-                parse.GetValue(output) ?? "model.onnx", new OnnxExportOptions(o, shape));
+                parse.GetValue(output) ?? "model.onnx", new OnnxExportOptions(o, shape) { Precision = parse.GetValue(precision) == "fp16" ? TorchSharp.torch.ScalarType.Float16 : TorchSharp.torch.ScalarType.Float32 });
             parse.InvocationConfiguration.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"wrote {result.Path}: {result.Network.Name}, {result.Nodes} nodes, {result.Bytes / 1e6:0.00} MB in {result.Seconds:0.0} s; input 'image' " +
+                $"wrote {result.Path}: {result.Network.Name} in {parse.GetValue(precision)}, {result.Nodes} nodes, {result.Bytes / 1e6:0.00} MB in {result.Seconds:0.0} s; input 'image' " +
                 $"[batch, {result.Contract.InChannels}, {(result.FixedSpatialShape is { } fixedShape ? string.Join(", ", fixedShape) : "dynamic spatial axes")}], output 'prediction'"));
             return ExitCodes.Success;
         }));

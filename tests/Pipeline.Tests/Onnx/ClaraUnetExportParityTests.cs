@@ -31,5 +31,6 @@ public sealed class ClaraUnetExportParityTests
         var path = OnnxParity.Export(network, OnnxParity.Spec("Unet", activation), contract, _dir);
 
         OnnxParity.AssertMatches(network, path, $"ClaraUnet {norm} {activation}", 2, [[16, 16, 16], [24, 8, 16]]);
+        OnnxParity.AssertFloat16ArgmaxAgrees(network, OnnxParity.Spec("Unet", activation), contract, _dir, $"ClaraUnet {norm} {activation}", 2, [[16, 16, 16], [24, 8, 16]]);
     }
 }

@@ -62,6 +62,33 @@ public sealed class OnnxBackendCommandTests
     }
 
     [Test]
+    public void TheFloat16ModelKeepsTheCheckpointsMasks()
+    {
+        var export = CliRun.Invoke("export", "-m", _dir, "--precision", "fp16", "-o", "model_fp16.onnx");
+        Assert.That(export.ExitCode, Is.EqualTo(ExitCodes.Success), export.ToString());
+        Assert.That(export.Output, Does.Contain("in fp16"));
+        WriteValidation("torch.json", """{ "name": "CheckpointLoader", "args": { "checkpoint_dir": "{MMAR_CKPT_DIR}" } }""");
+        WriteValidation("fp16.json", """{ "name": "OnnxModelLoader", "args": { "model_file_path": "{MMAR_CKPT_DIR}/model_fp16.onnx" } }""");
+
+        var torch = CliRun.Invoke("validate", "-m", _dir, "-c", "config/torch.json", "--set", "MMAR_EVAL_OUTPUT_PATH=eval_torch");
+        var fp16 = CliRun.Invoke("validate", "-m", _dir, "-c", "config/fp16.json", "--set", "MMAR_EVAL_OUTPUT_PATH=eval_fp16");
+
+        Assert.That(torch.ExitCode, Is.EqualTo(ExitCodes.Success), torch.ToString());
+        Assert.That(fp16.ExitCode, Is.EqualTo(ExitCodes.Success), fp16.ToString());
+        long voxels = 0, differing = 0;
+        foreach (var mask in Directory.GetFiles(Path.Combine(_dir, "eval_torch"), "*_model.nii.gz", SearchOption.AllDirectories))
+        {
+            using var a = Pipeline.Transforms.Nifti.NiftiReader.Read(mask);
+            using var b = Pipeline.Transforms.Nifti.NiftiReader.Read(mask.Replace("eval_torch", "eval_fp16", StringComparison.Ordinal));
+            voxels += a.Data.numel();
+            differing += a.Data.ne(b.Data).sum().item<long>();
+        }
+        TestContext.Progress.WriteLine($"onnx fp16 | trained SegResnet, whole volumes | {differing} of {voxels} voxels differ from the checkpoint's masks");
+        Assert.That(voxels, Is.GreaterThan(0));
+        Assert.That(1 - (double)differing / voxels, Is.GreaterThanOrEqualTo(0.995));
+    }
+
+    [Test]
     public void AnUnavailableExecutionProviderIsAPlainError()
     {
         Assert.That(CliRun.Invoke("export", "-m", _dir).ExitCode, Is.EqualTo(ExitCodes.Success));

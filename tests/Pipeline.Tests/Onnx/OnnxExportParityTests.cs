@@ -36,6 +36,7 @@ public sealed class OnnxExportParityTests
 
         var path = OnnxParity.Export(network, OnnxParity.Spec("SegResnet", activation), network.InputContract, _dir, size);
         OnnxParity.AssertMatches(network, path, label, inChannels: 2, [size]);
+        OnnxParity.AssertFloat16ArgmaxAgrees(network, OnnxParity.Spec("SegResnet", activation), network.InputContract, _dir, label, 2, [size], size);
     }
 
     [Test]

@@ -82,6 +82,7 @@ public sealed class SegAhnetExportParityTests
                 $"(output up to {reference.abs().max().item<double>():G3}; from float64: ONNX {onnxRounding:E2}, ours {ourRounding:E2})");
             Assert.That(onnxRounding, Is.LessThanOrEqualTo(2 * ourRounding + 1e-6), "ONNX Runtime is as close to the float64 forward as our fp32 forward");
         }
+        OnnxParity.AssertFloat16ArgmaxAgrees(network, spec, network.InputContract, _dir, $"SegAhnet {dims}D {upsample} psp {psp} plane {plane} {activation}", 2, [first, second]);
     }
 
     // Trained BatchNorms hold their inputs' statistics and affines away from 1 and 0, and the export must use all four.

@@ -39,6 +39,7 @@ public sealed class SwinUNETRExportParityTests
             var dir = Directory.CreateDirectory(Path.Combine(_dir, string.Join("x", size))).FullName;
             var path = OnnxParity.Export(network, OnnxParity.Spec("SwinUNETR", activation), network.InputContract, dir, size);
             OnnxParity.AssertMatches(network, path, label, 2, [size]);
+            OnnxParity.AssertFloat16ArgmaxAgrees(network, OnnxParity.Spec("SwinUNETR", activation), network.InputContract, dir, label, 2, [size], size);
         }
     }
 

@@ -28,5 +28,6 @@ public sealed class UNet3DExportParityTests
         var path = OnnxParity.Export(network, OnnxParity.Spec("UNet3D", "softmax"), contract, _dir);
 
         OnnxParity.AssertMatches(network, path, $"UNet3D slope {negativeSlope}", 2, [[8, 8, 8], [16, 8, 12]]);
+        OnnxParity.AssertFloat16ArgmaxAgrees(network, OnnxParity.Spec("UNet3D", "softmax"), contract, _dir, $"UNet3D slope {negativeSlope}", 2, [[8, 8, 8], [16, 8, 12]]);
     }
 }
