@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Google.Protobuf;
 using Onnx;
+using Pipeline.Data;
 using Pipeline.IO;
 using Pipeline.Networks;
 using Pipeline.Networks.Export;
@@ -16,7 +17,13 @@ public static class OnnxExporter
 
     /// <summary>Builds the model of <paramref name="network"/>; its weights are read as they are (the network is not changed).</summary>
     /// <exception cref="ExportNotSupportedException">A module has no ONNX form, or a fixed-shape network's input size is unknown.</exception>
-    public static ModelProto Export(nn.Module<Tensor, Tensor> network, NetworkSpec spec, InputContract contract, OnnxExportOptions options)
+    /// <param name="network">The network, in eval mode.</param>
+    /// <param name="spec">Its spec, recorded in the metadata.</param>
+    /// <param name="contract">Its input contract, recorded in the metadata.</param>
+    /// <param name="options">Opset, precision and the input size of fixed-shape networks.</param>
+    /// <param name="geometry">The spacing and orientation the training images were brought to, recorded when known.</param>
+    public static ModelProto Export(nn.Module<Tensor, Tensor> network, NetworkSpec spec, InputContract contract, OnnxExportOptions options,
+        ImageGeometry? geometry = null)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(spec);
@@ -58,6 +65,10 @@ public static class OnnxExporter
             Key = OnnxModelMetadata.OutputActivation,
             Value = spec.Args["final_activation"]?.GetValue<string>() ?? "softmax",
         });
+        if (geometry?.Spacing is { } spacing)
+            model.MetadataProps.Add(new StringStringEntryProto { Key = OnnxModelMetadata.Spacing, Value = new JsonArray([.. spacing.Select(v => JsonValue.Create(v))]).ToJsonString() });
+        if (geometry?.Orientation is { } orientation)
+            model.MetadataProps.Add(new StringStringEntryProto { Key = OnnxModelMetadata.Orientation, Value = orientation });
         model.MetadataProps.Add(new StringStringEntryProto { Key = OnnxModelMetadata.Precision, Value = options.Precision == ScalarType.Float16 ? "fp16" : "fp32" });
         return model;
     }

@@ -7,6 +7,7 @@ using Pipeline.Configuration.Registry;
 using Pipeline.Networks;
 using Pipeline.Networks.Checkpoints;
 using Pipeline.Networks.Weights;
+using Pipeline.Workflows;
 
 namespace Pipeline.Runner.NetworkWeights;
 
@@ -30,16 +31,7 @@ public static class WeightImporter
     /// <summary>Runs the import; user mistakes surface as <see cref="ConfigException"/> (spec) or a one-line exception (weights).</summary>
     public static Report Run(string specPath, string weightsPath, string checkpointPath, string? inputShape)
     {
-        if (!File.Exists(specPath)) throw new ConfigException(specPath, "", "the network spec file does not exist");
-        NetworkSpec spec;
-        try
-        {
-            spec = NetworkSpec.FromJson(File.ReadAllText(specPath), specPath);
-        }
-        catch (FormatException e)
-        {
-            throw new ConfigException(specPath, "", e.Message);
-        }
+        var spec = NetworkSpecFile.Read(specPath);
         if (!File.Exists(weightsPath)) throw new FileNotFoundException($"{weightsPath}: the weights file does not exist");
 
         using var services = PipelineServices.Build(BuiltInComponents.Assemblies, []);

@@ -14,7 +14,7 @@ namespace Pipeline.Transforms.Loading;
 /// images alone. Clara's reader option <c>nii_is_channels_first</c> is not supported (our images are always channels-first).
 /// </remarks>
 [Component(ComponentKind.Transform, "LoadNifti")]
-public sealed class LoadNifti : ITransform, IDeclaresFields, ILoadsFiles
+public sealed class LoadNifti : ITransform, ISetsImageGeometry, ILoadsFiles
 {
     private readonly string[] _fields;
     private readonly ScalarType? _dtype;
@@ -33,6 +33,13 @@ public sealed class LoadNifti : ITransform, IDeclaresFields, ILoadsFiles
 
     /// <inheritdoc />
     public bool IsDeterministic => true;
+
+    /// <inheritdoc />
+    public IReadOnlyList<double>? TargetSpacing => null;
+
+    /// <inheritdoc />
+    /// <remarks>RAS with <c>as_closest_canonical</c> (3-D images; 2-D ones are left as they are).</remarks>
+    public string? TargetOrientation => _asClosestCanonical ? "RAS" : null;
 
     /// <inheritdoc />
     public IReadOnlyList<string> ReadsFields => _fields;

@@ -15,7 +15,7 @@ namespace Pipeline.Transforms.Spatial;
 /// keeps that axis's spacing.
 /// </remarks>
 [Component(ComponentKind.Transform, "ScaleByResolution")]
-public sealed class ScaleByResolution : ITransform, IDeclaresFields
+public sealed class ScaleByResolution : ITransform, ISetsImageGeometry
 {
     private readonly string[] _fields;
     private readonly double[] _targetResolution;
@@ -35,6 +35,12 @@ public sealed class ScaleByResolution : ITransform, IDeclaresFields
 
     /// <inheritdoc />
     public bool IsDeterministic => true;
+
+    /// <inheritdoc />
+    public IReadOnlyList<double>? TargetSpacing => _targetResolution;
+
+    /// <inheritdoc />
+    public string? TargetOrientation => null;
 
     /// <inheritdoc />
     public IReadOnlyList<string> ReadsFields => _fields;

@@ -12,7 +12,7 @@ namespace Pipeline.Transforms.Spatial;
 /// Orientation so that it does not hide <see cref="Imaging.Orientation"/> in code that uses both namespaces.
 /// </remarks>
 [Component(ComponentKind.Transform, "Orientation", "SetOrientation")]
-public sealed class SetOrientation : ITransform, IDeclaresFields
+public sealed class SetOrientation : ITransform, ISetsImageGeometry
 {
     private readonly string[] _fields;
     private readonly string _axcodes;
@@ -36,6 +36,12 @@ public sealed class SetOrientation : ITransform, IDeclaresFields
 
     /// <inheritdoc />
     public bool IsDeterministic => true;
+
+    /// <inheritdoc />
+    public IReadOnlyList<double>? TargetSpacing => null;
+
+    /// <inheritdoc />
+    public string? TargetOrientation => _axcodes;
 
     /// <inheritdoc />
     public IReadOnlyList<string> ReadsFields => _fields;
