@@ -14,4 +14,7 @@ public interface IModelLoader
     /// <summary>The network and input contract <see cref="Source"/> describes, read without loading the weights; null when the loader cannot tell.</summary>
     /// <exception cref="InvalidDataException">The source cannot be read as what the loader loads; the message says why.</exception>
     (NetworkSpec Network, InputContract Contract)? Describe() => null;
+
+    /// <summary>What this build or machine lacks to run the model, as the config arg that asks for it (and its element, for a list) and why; null when nothing is missing.</summary>
+    (string Arg, int? Index, string Reason)? Unavailable() => null;
 }

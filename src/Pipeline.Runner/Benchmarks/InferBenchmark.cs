@@ -31,8 +31,10 @@ public static class InferBenchmark
     /// <param name="Output">probabilities or foreground_probability.</param>
     /// <param name="Devices">The inferer's <c>devices</c>, e.g. cpu,cpu for two CPU workers.</param>
     /// <param name="Backends">What runs the network, in turn on the same image: torch (our modules) and/or onnxruntime (the exported model).</param>
+    /// <param name="ExecutionProvider">The ONNX Runtime provider for the onnxruntime backend.</param>
     public sealed record Options(string Model, JsonObject Args, int InChannels, long[] Size, int[] Roi, double Overlap, string Mode,
-        int Batch, string Precision, string Output, string[]? Devices = null, string[]? Backends = null);
+        int Batch, string Precision, string Output, string[]? Devices = null, string[]? Backends = null,
+        Onnx.ExecutionProvider ExecutionProvider = Onnx.ExecutionProvider.Cpu);
 
     private static readonly string[] KnownBackends = ["torch", "onnxruntime"];
 
@@ -52,9 +54,14 @@ public static class InferBenchmark
         output.AcceptOnlyFromAmong("probabilities", "foreground_probability");
         var backend = new Option<string>("--backend") { Description = "torch, onnxruntime, or both comma-separated (each runs the same image in turn).", DefaultValueFactory = _ => "torch" };
         var devices = new Option<string>("--devices") { Description = "Where windows run, comma-separated: cpu (default), cpu,cpu for two CPU workers sharing the threads, or cuda:0.", DefaultValueFactory = _ => "cpu" };
+        var provider = new Option<Onnx.ExecutionProvider>("--execution-provider")
+        {
+            Description = "The ONNX Runtime provider of the onnxruntime backend: cpu, cuda or tensorrt (the last two in the -p:OnnxRuntimeGpu=true build).",
+            DefaultValueFactory = _ => Onnx.ExecutionProvider.Cpu,
+        };
         var command = new Command("infer", "Time sliding-window inference (ScanWindowInferer) of one synthetic image.");
         network.AddTo(command);
-        foreach (var option in new Option[] { size, roi, overlap, mode, batch, precision, output, devices, backend }) command.Add(option);
+        foreach (var option in new Option[] { size, roi, overlap, mode, batch, precision, output, devices, backend, provider }) command.Add(option);
         command.SetAction(parse => UserErrors.Run(parse.InvocationConfiguration.Error, () =>
         {
             var error = parse.InvocationConfiguration.Error;
@@ -74,7 +81,8 @@ public static class InferBenchmark
             Run(new Options(parse.GetValue(network.Model)!, network.ModelArgs(parse), parse.GetValue(network.InChannels), [.. dims.Select(d => (long)d)],
                 window.Length == 1 ? [window[0], window[0], window[0]] : window, parse.GetValue(overlap), parse.GetValue(mode)!,
                 parse.GetValue(batch), parse.GetValue(precision)!, parse.GetValue(output)!,
-                parse.GetValue(devices)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries), backends), parse.InvocationConfiguration.Output);
+                parse.GetValue(devices)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries), backends, parse.GetValue(provider)),
+                parse.InvocationConfiguration.Output);
             return ExitCodes.Success;
         }));
         return command;
@@ -117,9 +125,9 @@ public static class InferBenchmark
                 var model = Onnx.OnnxExporter.Export(module, spec, contract, new Onnx.OnnxExportOptions(SpatialShape: options.Roi));
                 var path = Path.Combine(folder, "model.onnx");
                 Onnx.OnnxExporter.Write(model, new IO.OutputFolder(folder, "bench"), path);
-                using var sessionOptions = new Microsoft.ML.OnnxRuntime.SessionOptions { IntraOpNumThreads = get_num_threads() };
-                using var runtime = new Onnx.OnnxRuntimeNetwork(new Microsoft.ML.OnnxRuntime.InferenceSession(path, sessionOptions), contract);
-                Measure(options, inferer, input, runtime, $"onnxruntime {Microsoft.ML.OnnxRuntime.OrtEnv.Instance().GetVersionString()}, CPU provider", output);
+                using var runtime = new Onnx.OnnxRuntimeNetwork(Onnx.OnnxSessions.Open(path, [options.ExecutionProvider], threads: get_num_threads()), contract);
+                Measure(options, inferer, input, runtime,
+                    $"onnxruntime {Microsoft.ML.OnnxRuntime.OrtEnv.Instance().GetVersionString()}, {Onnx.OnnxSessions.Name(options.ExecutionProvider)} provider", output);
             }
             finally
             {

@@ -125,6 +125,11 @@ public sealed class EvaluationWorkflow : IDisposable
                 }
             }
         }
+        if (_loader is { Component: IModelLoader runner } built && runner.Unavailable() is { } unavailable)
+        {
+            var arg = JsonPaths.Property(JsonPaths.Property(built.Spec.JsonPath, "args"), unavailable.Arg);
+            problems.Error(file, unavailable.Index is { } index ? JsonPaths.Index(arg, index) : arg, unavailable.Reason);
+        }
         if (contract is not null)
             InputContractCheck.Inferer(file, network, contract, dynamic: true, trainingCrop: null, _inferer, InputContractCheck.LastCrop(_pre), problems);
 

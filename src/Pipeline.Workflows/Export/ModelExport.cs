@@ -95,7 +95,7 @@ public static class ModelExport
         OnnxExporter.Write(model, folder, path);
         var seconds = watch.Elapsed.TotalSeconds;
         // ONNX Runtime's own loader is the first consumer: a model it refuses is not a model.
-        using (new Microsoft.ML.OnnxRuntime.InferenceSession(path)) { }
+        using (OnnxSessions.Open(path, [ExecutionProvider.Cpu])) { }
         // Spatial axes are fixed where the contract fixes them or where the network's graph depends on the size (SwinUNETR).
         var spatial = model.Graph.Input[0].Type.TensorType.Shape.Dim.Skip(2).ToArray();
         IReadOnlyList<long>? fixedShape = spatial.All(d => d.DimParam.Length == 0) ? [.. spatial.Select(d => d.DimValue)] : null;

@@ -17,25 +17,20 @@ namespace Pipeline.Workflows.ModelLoaders;
 [Component(ComponentKind.ModelLoader, "OnnxModelLoader")]
 public sealed class OnnxModelLoader : IModelLoader
 {
-    private static readonly string[] Providers = ["cpu", "cuda", "tensorrt"];
-
-    private readonly string[] _providers;
+    private readonly ExecutionProvider[] _providers;
     private readonly int _deviceId;
     private readonly int _threads;
 
     /// <summary>Validates the args.</summary>
     /// <param name="modelFilePath">The <c>.onnx</c> file (<c>mmar export</c> writes one); relative to the MMAR folder when relative.</param>
-    /// <param name="executionProviders">ONNX Runtime execution providers in order of preference: cpu, cuda, tensorrt.</param>
+    /// <param name="executionProviders">ONNX Runtime execution providers in order of preference: tensorrt, cuda, cpu.</param>
     /// <param name="deviceId">The GPU for the cuda and tensorrt providers.</param>
     /// <param name="threads">Threads of the CPU provider; 0 lets ONNX Runtime choose (one per core).</param>
     /// <param name="paths">The MMAR's folders, for relative paths.</param>
-    public OnnxModelLoader(string modelFilePath, string[]? executionProviders = null, int deviceId = 0, int threads = 0, MmarPaths? paths = null)
+    public OnnxModelLoader(string modelFilePath, ExecutionProvider[]? executionProviders = null, int deviceId = 0, int threads = 0, MmarPaths? paths = null)
     {
         if (string.IsNullOrWhiteSpace(modelFilePath)) throw new ConfigArgException("model_file_path", "must name the .onnx file, e.g. {MMAR_CKPT_DIR}/model.onnx");
-        _providers = executionProviders is { Length: > 0 } ? executionProviders : ["cpu"];
-        foreach (var provider in _providers)
-            if (!Providers.Contains(provider))
-                throw new ConfigArgException("execution_providers", $"unknown provider '{provider}'; accepted: {string.Join(", ", Providers)}");
+        _providers = executionProviders is { Length: > 0 } ? executionProviders : [ExecutionProvider.Cpu];
         if (deviceId < 0) throw new ConfigArgException("device_id", $"must be 0 or more; got {deviceId}");
         if (threads < 0) throw new ConfigArgException("threads", $"must be 0 (one per core) or more; got {threads}");
         _deviceId = deviceId;
@@ -45,6 +40,9 @@ public sealed class OnnxModelLoader : IModelLoader
 
     /// <summary>The model file.</summary>
     public string ModelPath { get; }
+
+    /// <summary>The execution providers, most preferred first.</summary>
+    public IReadOnlyList<ExecutionProvider> ExecutionProviders => _providers;
 
     /// <inheritdoc />
     public (string File, string Arg)? Source => (ModelPath, "model_file_path");
@@ -69,33 +67,19 @@ public sealed class OnnxModelLoader : IModelLoader
     }
 
     /// <inheritdoc />
+    public (string Arg, int? Index, string Reason)? Unavailable()
+    {
+        for (var i = 0; i < _providers.Length; i++)
+            if (OnnxSessions.Unavailable(_providers[i]) is { } reason) return ("execution_providers", i, reason);
+        return null;
+    }
+
+    /// <inheritdoc />
     public nn.Module<Tensor, Tensor> Load()
     {
-        using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL, IntraOpNumThreads = _threads };
-        foreach (var provider in _providers)
-        {
-            try
-            {
-                switch (provider)
-                {
-                    case "cuda":
-                        options.AppendExecutionProvider_CUDA(_deviceId);
-                        break;
-                    case "tensorrt":
-                        options.AppendExecutionProvider_Tensorrt(_deviceId);
-                        break;
-                }
-            }
-            catch (Exception e) when (e is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
-            {
-                throw new ExecutionProviderException(
-                    $"ONNX Runtime's {provider} execution provider is not available ({e.Message.TrimEnd('.')}); this build carries the CPU provider: " +
-                    "use execution_providers [\"cpu\"], or a build with the GPU package and the CUDA libraries it names", e);
-            }
-        }
         try
         {
-            return new OnnxRuntimeNetwork(new InferenceSession(ModelPath, options));
+            return new OnnxRuntimeNetwork(OnnxSessions.Open(ModelPath, _providers, _deviceId, _threads));
         }
         catch (OnnxRuntimeException e)
         {

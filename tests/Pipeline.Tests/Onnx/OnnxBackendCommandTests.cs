@@ -88,16 +88,38 @@ public sealed class OnnxBackendCommandTests
         Assert.That(1 - (double)differing / voxels, Is.GreaterThanOrEqualTo(0.995));
     }
 
-    [Test]
-    public void AnUnavailableExecutionProviderIsAPlainError()
-    {
-        Assert.That(CliRun.Invoke("export", "-m", _dir).ExitCode, Is.EqualTo(ExitCodes.Success));
-        WriteValidation("gpu.json", """{ "name": "OnnxModelLoader", "args": { "model_file_path": "{MMAR_CKPT_DIR}/model.onnx", "execution_providers": ["cuda"] } }""");
+    // The CPU build lacks the GPU providers; the GPU build (-p:OnnxRuntimeGpu=true) carries them, and on a machine
+    // without CUDA its providers lack their libraries. Either way the error names what is missing.
+    private static string ExpectedReason(Pipeline.Onnx.ExecutionProvider provider) =>
+        Pipeline.Onnx.OnnxSessions.Built.Contains(provider) ? "is not installed" : "-p:OnnxRuntimeGpu=true";
 
+    [TestCase("cuda", Pipeline.Onnx.ExecutionProvider.Cuda)]
+    [TestCase("tensorrt", Pipeline.Onnx.ExecutionProvider.Tensorrt)]
+    public void AnUnavailableExecutionProviderIsAPlainErrorNamingWhatIsMissing(string name, Pipeline.Onnx.ExecutionProvider provider)
+    {
+        Assume.That(Pipeline.Onnx.OnnxSessions.Unavailable(provider), Is.Not.Null, "this machine runs the provider");
+        Assert.That(CliRun.Invoke("export", "-m", _dir).ExitCode, Is.EqualTo(ExitCodes.Success));
+        WriteValidation("gpu.json", $$"""{ "name": "OnnxModelLoader", "args": { "model_file_path": "{MMAR_CKPT_DIR}/model.onnx", "execution_providers": ["{{name}}", "cpu"] } }""");
+
+        var check = CliRun.Invoke("check", "-m", _dir, "-c", "config/gpu.json");
         var run = CliRun.Invoke("validate", "-m", _dir, "-c", "config/gpu.json");
 
-        Assert.That(run.ExitCode, Is.Not.EqualTo(ExitCodes.Success));
-        Assert.That(run.Error + run.Output, Does.Contain("cuda").And.Not.Contain("   at "));
+        Assert.That(check.ExitCode, Is.EqualTo(ExitCodes.ConfigError), check.ToString());
+        Assert.That(check.Error, Does.Contain("model_loader.args.execution_providers[0]").And.Contain(ExpectedReason(provider)));
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.ConfigError), run.ToString());
+        Assert.That(run.Error, Does.Contain($"{name} execution provider").And.Contain(ExpectedReason(provider)).And.Not.Contain("   at "));
+        Assert.That(Directory.Exists(Path.Combine(_dir, "eval")), Is.False, "nothing is evaluated");
+    }
+
+    [Test]
+    public void AnUnknownExecutionProviderIsAConfigErrorListingTheKnownOnes()
+    {
+        WriteValidation("typo.json", """{ "name": "OnnxModelLoader", "args": { "model_file_path": "{MMAR_CKPT_DIR}/model.onnx", "execution_providers": ["cudnn"] } }""");
+
+        var check = CliRun.Invoke("check", "-m", _dir, "-c", "config/typo.json");
+
+        Assert.That(check.ExitCode, Is.EqualTo(ExitCodes.ConfigError), check.ToString());
+        Assert.That(check.Error, Does.Contain("model_loader.args.execution_providers[0]").And.Contain("one of cpu, cuda, tensorrt"));
     }
 
     [Test]
