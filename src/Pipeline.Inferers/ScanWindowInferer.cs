@@ -198,14 +198,15 @@ public sealed class ScanWindowInferer : IInferer
             }
         }
 
-        var workers = Math.Min(Devices.Count, batchCount);
+        // Several CPU workers, or a network that serves several calls at once (an ONNX Runtime session per GPU).
+        var workers = Math.Min(Math.Max(Devices.Count, (network as IConcurrentNetwork)?.ConcurrentCalls ?? 1), batchCount);
         if (workers <= 1)
         {
             for (var b = 0; b < batchCount; b++) RunBatch(b);
         }
         else
         {
-            // CPU workers share the read-only network; torch's threads are split between them and restored afterwards.
+            // Workers share the read-only network; torch's threads are split between them and restored afterwards.
             var threads = get_num_threads();
             set_num_threads(Math.Max(1, threads / workers));
             try

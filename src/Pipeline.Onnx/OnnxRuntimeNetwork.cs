@@ -8,18 +8,30 @@ namespace Pipeline.Onnx;
 /// <summary>An ONNX model run by ONNX Runtime, behind the module interface the inferers call, so windows are stitched exactly as for our own networks.</summary>
 /// <remarks>
 /// The window batch is handed to ONNX Runtime in place (its memory wrapped, not copied), and the runtime writes the
-/// prediction straight into a tensor allocated for it, so a window crosses no extra copy either way.
+/// prediction straight into a tensor allocated for it, so a window crosses no extra copy either way. With several
+/// sessions of the same model (one per GPU), each call takes a free one, so concurrent window batches spread over them.
 /// </remarks>
-public sealed class OnnxRuntimeNetwork : nn.Module<Tensor, Tensor>, INetwork
+public sealed class OnnxRuntimeNetwork : nn.Module<Tensor, Tensor>, INetwork, IConcurrentNetwork
 {
-    private readonly InferenceSession _session;
+    private readonly InferenceSession[] _sessions;
+    private readonly System.Collections.Concurrent.BlockingCollection<InferenceSession> _free = [];
+    private readonly long[] _calls;
     private readonly long _outputChannels;
 
     /// <summary>Wraps an open session of a model written by <see cref="OnnxExporter"/> (input <c>image</c>, output <c>prediction</c>); its contract is read from the model's metadata unless given.</summary>
-    public OnnxRuntimeNetwork(InferenceSession session, InputContract? contract = null) : base(nameof(OnnxRuntimeNetwork))
+    public OnnxRuntimeNetwork(InferenceSession session, InputContract? contract = null) : this([session], contract)
     {
-        ArgumentNullException.ThrowIfNull(session);
-        _session = session;
+    }
+
+    /// <summary>Wraps open sessions of the same model, one per device; each forward call runs on a free one.</summary>
+    public OnnxRuntimeNetwork(IReadOnlyList<InferenceSession> sessions, InputContract? contract = null) : base(nameof(OnnxRuntimeNetwork))
+    {
+        ArgumentNullException.ThrowIfNull(sessions);
+        if (sessions.Count == 0 || sessions.Any(s => s is null)) throw new ArgumentException("give at least one session", nameof(sessions));
+        _sessions = [.. sessions];
+        _calls = new long[_sessions.Length];
+        foreach (var s in _sessions) _free.Add(s);
+        var session = _sessions[0];
         InputContract = contract
             ?? (session.ModelMetadata.CustomMetadataMap.TryGetValue(OnnxModelMetadata.InputContract, out var json)
                 ? InputContract.FromJson(json)
@@ -36,6 +48,12 @@ public sealed class OnnxRuntimeNetwork : nn.Module<Tensor, Tensor>, INetwork
     public InputContract InputContract { get; }
 
     /// <inheritdoc />
+    public int ConcurrentCalls => _sessions.Length;
+
+    /// <summary>Forward calls each session has run, in the order given.</summary>
+    public IReadOnlyList<long> CallsPerSession => [.. _calls.Select(c => Interlocked.Read(ref c))];
+
+    /// <inheritdoc />
     public override unsafe Tensor forward(Tensor x)
     {
         ArgumentNullException.ThrowIfNull(x);
@@ -50,7 +68,16 @@ public sealed class OnnxRuntimeNetwork : nn.Module<Tensor, Tensor>, INetwork
             using var outputValue = OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance, TensorElementType.Float, output.shape,
                 Pointer(output), output.numel() * sizeof(float));
             using var options = new RunOptions();
-            _session.Run(options, [OnnxModelMetadata.InputName], [inputValue], [OnnxModelMetadata.OutputName], [outputValue]);
+            var session = _free.Take();
+            try
+            {
+                session.Run(options, [OnnxModelMetadata.InputName], [inputValue], [OnnxModelMetadata.OutputName], [outputValue]);
+                Interlocked.Increment(ref _calls[Array.IndexOf(_sessions, session)]);
+            }
+            finally
+            {
+                _free.Add(session);
+            }
             return output;
         }
         catch
@@ -70,7 +97,11 @@ public sealed class OnnxRuntimeNetwork : nn.Module<Tensor, Tensor>, INetwork
     /// <inheritdoc />
     protected override void Dispose(bool disposing)
     {
-        if (disposing) _session.Dispose();
+        if (disposing)
+        {
+            foreach (var session in _sessions) session.Dispose();
+            _free.Dispose();
+        }
         base.Dispose(disposing);
     }
 }

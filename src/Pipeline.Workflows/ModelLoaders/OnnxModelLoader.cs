@@ -18,22 +18,28 @@ namespace Pipeline.Workflows.ModelLoaders;
 public sealed class OnnxModelLoader : IModelLoader
 {
     private readonly ExecutionProvider[] _providers;
-    private readonly int _deviceId;
+    private readonly int[] _deviceIds;
     private readonly int _threads;
 
     /// <summary>Validates the args.</summary>
     /// <param name="modelFilePath">The <c>.onnx</c> file (<c>mmar export</c> writes one); relative to the MMAR folder when relative.</param>
     /// <param name="executionProviders">ONNX Runtime execution providers in order of preference: tensorrt, cuda, cpu.</param>
     /// <param name="deviceId">The GPU for the cuda and tensorrt providers.</param>
+    /// <param name="deviceIds">Several GPUs instead of <paramref name="deviceId"/>: one session on each, and the inferer's window batches spread over them.</param>
     /// <param name="threads">Threads of the CPU provider; 0 lets ONNX Runtime choose (one per core).</param>
     /// <param name="paths">The MMAR's folders, for relative paths.</param>
-    public OnnxModelLoader(string modelFilePath, ExecutionProvider[]? executionProviders = null, int deviceId = 0, int threads = 0, MmarPaths? paths = null)
+    public OnnxModelLoader(string modelFilePath, ExecutionProvider[]? executionProviders = null, int deviceId = 0, int[]? deviceIds = null, int threads = 0,
+        MmarPaths? paths = null)
     {
         if (string.IsNullOrWhiteSpace(modelFilePath)) throw new ConfigArgException("model_file_path", "must name the .onnx file, e.g. {MMAR_CKPT_DIR}/model.onnx");
         _providers = executionProviders is { Length: > 0 } ? executionProviders : [ExecutionProvider.Cpu];
         if (deviceId < 0) throw new ConfigArgException("device_id", $"must be 0 or more; got {deviceId}");
+        if (deviceIds is { Length: 0 }) throw new ConfigArgException("device_ids", "give at least one GPU index, e.g. [0, 1], or leave it out and use device_id");
+        if (deviceIds?.FirstOrDefault(d => d < 0, 0) is < 0 and var negative) throw new ConfigArgException("device_ids", $"GPU indices are 0 or more; got {negative}");
+        if (deviceIds is not null && deviceIds.Distinct().Count() != deviceIds.Length)
+            throw new ConfigArgException("device_ids", $"[{string.Join(", ", deviceIds)}] names a GPU twice");
         if (threads < 0) throw new ConfigArgException("threads", $"must be 0 (one per core) or more; got {threads}");
-        _deviceId = deviceId;
+        _deviceIds = deviceIds ?? [deviceId];
         _threads = threads;
         ModelPath = paths?.Resolve(modelFilePath) ?? Path.GetFullPath(modelFilePath);
     }
@@ -77,13 +83,21 @@ public sealed class OnnxModelLoader : IModelLoader
     /// <inheritdoc />
     public nn.Module<Tensor, Tensor> Load()
     {
+        var sessions = new List<InferenceSession>();
         try
         {
-            return new OnnxRuntimeNetwork(OnnxSessions.Open(ModelPath, _providers, _deviceId, _threads));
+            sessions.AddRange(_deviceIds.Select(id => OnnxSessions.Open(ModelPath, _providers, id, _threads)));
+            return new OnnxRuntimeNetwork(sessions);
         }
         catch (OnnxRuntimeException e)
         {
+            foreach (var session in sessions) session.Dispose();
             throw new InvalidDataException($"{ModelPath}: ONNX Runtime cannot load the model: {e.Message}", e);
+        }
+        catch
+        {
+            foreach (var session in sessions) session.Dispose();
+            throw;
         }
     }
 }

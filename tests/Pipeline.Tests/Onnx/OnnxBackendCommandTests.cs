@@ -39,7 +39,8 @@ public sealed class OnnxBackendCommandTests
         Assert.That(export.ExitCode, Is.EqualTo(ExitCodes.Success), export.ToString());
         Assert.That(export.Output, Does.Contain("model.onnx").And.Contain("SegResnet"));
         WriteValidation("torch.json", """{ "name": "CheckpointLoader", "args": { "checkpoint_dir": "{MMAR_CKPT_DIR}" } }""");
-        WriteValidation("onnx.json", """{ "name": "OnnxModelLoader", "args": { "model_file_path": "{MMAR_CKPT_DIR}/model.onnx", "execution_providers": ["cpu"] } }""");
+        // Two sessions (device_ids), as on two GPUs: window batches spread over them.
+        WriteValidation("onnx.json", """{ "name": "OnnxModelLoader", "args": { "model_file_path": "{MMAR_CKPT_DIR}/model.onnx", "execution_providers": ["cpu"], "device_ids": [0, 1] } }""");
 
         Assert.That(CliRun.Invoke("check", "-m", _dir, "-c", "config/onnx.json").ExitCode, Is.EqualTo(ExitCodes.Success));
         var torch = CliRun.Invoke("validate", "-m", _dir, "-c", "config/torch.json", "--set", "MMAR_EVAL_OUTPUT_PATH=eval_torch");
