@@ -17,6 +17,7 @@ public sealed class OnnxRuntimeNetwork : nn.Module<Tensor, Tensor>, INetwork, IC
     private readonly System.Collections.Concurrent.BlockingCollection<InferenceSession> _free = [];
     private readonly long[] _calls;
     private readonly long _outputChannels;
+    private readonly bool _sameSize;
 
     /// <summary>Wraps an open session of a model written by <see cref="OnnxExporter"/> (input <c>image</c>, output <c>prediction</c>); its contract is read from the model's metadata unless given.</summary>
     public OnnxRuntimeNetwork(InferenceSession session, InputContract? contract = null) : this([session], contract)
@@ -42,6 +43,10 @@ public sealed class OnnxRuntimeNetwork : nn.Module<Tensor, Tensor>, INetwork, IC
                 $"expected '{OnnxModelMetadata.InputName}' → '{OnnxModelMetadata.OutputName}' (export it with mmar export)");
         _outputChannels = output.Dimensions.Length > 1 && output.Dimensions[1] > 0 ? output.Dimensions[1]
             : throw new InvalidDataException("the model's output does not state its channel count");
+        // Same named (or same fixed) spatial axes in and out: the output can be allocated before the run and written in place.
+        var input = session.InputMetadata[OnnxModelMetadata.InputName];
+        _sameSize = output.Dimensions.Length == input.Dimensions.Length && Enumerable.Range(2, input.Dimensions.Length - 2).All(i =>
+            input.Dimensions[i] > 0 ? output.Dimensions[i] == input.Dimensions[i] : output.SymbolicDimensions[i] == input.SymbolicDimensions[i]);
     }
 
     /// <inheritdoc />
@@ -60,30 +65,48 @@ public sealed class OnnxRuntimeNetwork : nn.Module<Tensor, Tensor>, INetwork, IC
         using var input = x.device_type == TorchSharp.DeviceType.CPU && x.dtype == ScalarType.Float32 && x.is_contiguous()
             ? x.alias() : x.to(ScalarType.Float32, CPU).contiguous();
         var inputShape = input.shape;
+        using var inputValue = OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance, TensorElementType.Float, inputShape,
+            Pointer(input), input.numel() * sizeof(float));
+        using var options = new RunOptions();
+        if (!_sameSize)
+        {
+            // Unpadded convolutions shrink the output by an amount the runtime computes: it allocates, and the result is copied once.
+            using var outputs = Run(session => session.Run(options, [OnnxModelMetadata.InputName], [inputValue], [OnnxModelMetadata.OutputName]));
+            var value = outputs[0];
+            return tensor(value.GetTensorDataAsSpan<float>().ToArray(), value.GetTensorTypeAndShape().Shape);
+        }
         var output = empty([inputShape[0], _outputChannels, .. inputShape.Skip(2)], ScalarType.Float32);
         try
         {
-            using var inputValue = OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance, TensorElementType.Float, inputShape,
-                Pointer(input), input.numel() * sizeof(float));
             using var outputValue = OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance, TensorElementType.Float, output.shape,
                 Pointer(output), output.numel() * sizeof(float));
-            using var options = new RunOptions();
-            var session = _free.Take();
-            try
+            Run(session =>
             {
                 session.Run(options, [OnnxModelMetadata.InputName], [inputValue], [OnnxModelMetadata.OutputName], [outputValue]);
-                Interlocked.Increment(ref _calls[Array.IndexOf(_sessions, session)]);
-            }
-            finally
-            {
-                _free.Add(session);
-            }
+                return 0;
+            });
             return output;
         }
         catch
         {
             output.Dispose();
             throw;
+        }
+    }
+
+    // Runs on a free session and counts the call.
+    private T Run<T>(Func<InferenceSession, T> run)
+    {
+        var session = _free.Take();
+        try
+        {
+            var result = run(session);
+            Interlocked.Increment(ref _calls[Array.IndexOf(_sessions, session)]);
+            return result;
+        }
+        finally
+        {
+            _free.Add(session);
         }
     }
 

@@ -27,11 +27,9 @@ internal static class OnnxParity
     }
 
     /// <summary>Runs the model at <paramref name="path"/> on a random batch of 2 at each size, logs the error and asserts it is below <see cref="Tolerance"/>.</summary>
-    /// <remarks>With <paramref name="sameSizeOutput"/> false (unpadded U-Nets) ONNX Runtime allocates the smaller output itself, since <see cref="OnnxRuntimeNetwork"/> needs same-size outputs.</remarks>
-    public static void AssertMatches(nn.Module<Tensor, Tensor> network, string path, string label, int inChannels, IEnumerable<int[]> sizes, bool sameSizeOutput = true)
+    public static void AssertMatches(nn.Module<Tensor, Tensor> network, string path, string label, int inChannels, IEnumerable<int[]> sizes)
     {
         OnnxModelDump.Keep(path, label.Replace(' ', '_').Replace(",", string.Empty, StringComparison.Ordinal));
-        using var session = new InferenceSession(path);
         using var runtime = new OnnxRuntimeNetwork(new InferenceSession(path));
         foreach (var size in sizes)
         {
@@ -39,7 +37,7 @@ internal static class OnnxParity
             using var noGrad = no_grad();
             var input = randn([2, inChannels, .. size.Select(s => (long)s)]);
             var expected = network.call(input);
-            var actual = sameSizeOutput ? runtime.call(input) : Run(session, input);
+            var actual = runtime.call(input);
             Assert.That(actual.shape, Is.EqualTo(expected.shape), $"{label} {string.Join("x", size)}");
             var error = (actual - expected).abs().max().item<float>();
             TestContext.Progress.WriteLine($"onnx parity | {label} {string.Join("x", size)} | max abs error {error:E2}");
@@ -58,11 +56,10 @@ internal static class OnnxParity
     /// holds every voxel to 99.5 %.
     /// </summary>
     public static void AssertFloat16ArgmaxAgrees(nn.Module<Tensor, Tensor> network, NetworkSpec spec, InputContract contract, string dir, string label,
-        int inChannels, IEnumerable<int[]> sizes, IReadOnlyList<int>? spatialShape = null, bool sameSizeOutput = true)
+        int inChannels, IEnumerable<int[]> sizes, IReadOnlyList<int>? spatialShape = null)
     {
         var path = Export(network, spec, contract, dir, spatialShape, ScalarType.Float16);
         OnnxModelDump.Keep(path, label.Replace(' ', '_').Replace(",", string.Empty, StringComparison.Ordinal) + "_fp16");
-        using var session = new InferenceSession(path);
         using var runtime = new OnnxRuntimeNetwork(new InferenceSession(path));
         foreach (var size in sizes)
         {
@@ -70,7 +67,7 @@ internal static class OnnxParity
             using var noGrad = no_grad();
             var input = randn([2, inChannels, .. size.Select(s => (long)s)]);
             var expected = network.call(input);
-            var actual = sameSizeOutput ? runtime.call(input) : Run(session, input);
+            var actual = runtime.call(input);
             Assert.That(actual.shape, Is.EqualTo(expected.shape), $"{label} fp16 {string.Join("x", size)}");
             var agreement = Agreement(actual, expected);
             var emulated = Agreement(EmulatedFloat16(network, input), expected);
@@ -125,16 +122,5 @@ internal static class OnnxParity
                 variance.copy_(rand_like(variance) + 0.5);
             }
         }
-    }
-
-    // ONNX Runtime allocates the output, so its shape is the model's own.
-    private static Tensor Run(InferenceSession session, Tensor input)
-    {
-        using var contiguous = input.contiguous();
-        using var value = OrtValue.CreateTensorValueFromMemory(contiguous.data<float>().ToArray(), contiguous.shape);
-        using var options = new RunOptions();
-        using var outputs = session.Run(options, [OnnxModelMetadata.InputName], [value], [OnnxModelMetadata.OutputName]);
-        var output = outputs[0];
-        return tensor(output.GetTensorDataAsSpan<float>().ToArray(), output.GetTensorTypeAndShape().Shape);
     }
 }
