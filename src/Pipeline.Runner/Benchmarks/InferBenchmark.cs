@@ -12,6 +12,7 @@ using Pipeline.Networks;
 using Pipeline.Runner.Console;
 using TorchSharp;
 using static TorchSharp.torch;
+using Pipeline.Inference;
 
 namespace Pipeline.Runner.Benchmarks;
 

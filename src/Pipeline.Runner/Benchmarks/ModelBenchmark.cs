@@ -7,6 +7,7 @@ using Pipeline.Configuration.Binding;
 using Pipeline.Configuration.Registry;
 using TorchSharp;
 using static TorchSharp.torch;
+using Pipeline.Inference;
 
 namespace Pipeline.Runner.Benchmarks;
 

@@ -9,6 +9,7 @@ using Pipeline.Data;
 using Pipeline.Imaging;
 using Pipeline.Transforms.Nifti;
 using static TorchSharp.torch;
+using Pipeline.Inference;
 
 namespace Pipeline.Runner.Benchmarks;
 

@@ -11,6 +11,7 @@ using Pipeline.Training.Losses;
 using Pipeline.Workflows.Training;
 using TorchSharp;
 using static TorchSharp.torch;
+using Pipeline.Inference;
 
 namespace Pipeline.Runner.Benchmarks;
 

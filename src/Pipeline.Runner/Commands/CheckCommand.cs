@@ -8,6 +8,7 @@ using Pipeline.Workflows.Evaluation;
 using Pipeline.Workflows.Training;
 using Pipeline.Configuration.Registry;
 using Pipeline.Runner.Console;
+using Pipeline.Inference;
 
 namespace Pipeline.Runner.Commands;
 

@@ -14,6 +14,7 @@ using Pipeline.Networks;
 using Pipeline.Training;
 using Pipeline.Workflows;
 using Pipeline.Workflows.Evaluation;
+using Pipeline.Inference;
 
 namespace Pipeline.Runner.Commands;
 

@@ -11,6 +11,7 @@ using Pipeline.Onnx;
 using Pipeline.Runner.Console;
 using Pipeline.Workflows;
 using Pipeline.Workflows.Export;
+using Pipeline.Inference;
 
 namespace Pipeline.Runner.Commands;
 

@@ -5,6 +5,7 @@ using Pipeline.Configuration;
 using Pipeline.Configuration.Plugins;
 using Pipeline.Configuration.Registry;
 using Pipeline.Runner.Console;
+using Pipeline.Inference;
 
 namespace Pipeline.Runner.Commands;
 

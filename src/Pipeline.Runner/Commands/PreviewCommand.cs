@@ -15,6 +15,7 @@ using Pipeline.Runner.Console;
 using Pipeline.Runner.Preview;
 using Pipeline.Transforms.Nifti;
 using Pipeline.IO;
+using Pipeline.Inference;
 
 namespace Pipeline.Runner.Commands;
 

@@ -7,6 +7,7 @@ using Pipeline.Configuration.Registry;
 using Pipeline.Configuration.Schema;
 using Pipeline.IO;
 using Pipeline.Runner.Console;
+using Pipeline.Inference;
 
 namespace Pipeline.Runner.Commands;
 

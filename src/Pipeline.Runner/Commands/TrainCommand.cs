@@ -18,6 +18,7 @@ using Pipeline.IO;
 using Pipeline.Workflows.Handlers;
 using Pipeline.Workflows.Pipelines;
 using Pipeline.Workflows.Training;
+using Pipeline.Inference;
 
 namespace Pipeline.Runner.Commands;
 

@@ -8,6 +8,7 @@ using Pipeline.Networks;
 using Pipeline.Networks.Checkpoints;
 using Pipeline.Networks.Weights;
 using Pipeline.Workflows;
+using Pipeline.Inference;
 
 namespace Pipeline.Runner.NetworkWeights;
 

@@ -52,18 +52,21 @@ public sealed class LoadNifti : ITransform, ISetsImageGeometry, ILoadsFiles
     {
         foreach (var field in _fields)
         {
-            var image = ChannelFiles.Load(FieldPaths.Of(context, field, nameof(LoadNifti)), NiftiReader.Read);
+            // An image handed in already read (an embedding application's stream or voxel array) is taken as loaded;
+            // the context keeps owning it.
+            var given = context.Get(field) as Imaging.MedicalImage;
+            var image = given ?? ChannelFiles.Load(FieldPaths.Of(context, field, nameof(LoadNifti)), NiftiReader.Read);
             if (_asClosestCanonical && image.SpatialRank == 3)
             {
                 try
                 {
                     var canonical = Reorientation.Apply(image, "RAS");
-                    image.Dispose();
+                    if (image != given) image.Dispose();
                     image = canonical;
                 }
                 catch
                 {
-                    image.Dispose();
+                    if (image != given) image.Dispose();
                     throw;
                 }
             }

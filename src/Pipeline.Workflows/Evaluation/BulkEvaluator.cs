@@ -27,10 +27,10 @@ namespace Pipeline.Workflows.Evaluation;
 public sealed class BulkEvaluator(EvaluationSetup setup, EvaluationSettings settings)
 {
     /// <summary>The field holding the input image.</summary>
-    public const string ImageField = "image";
+    public const string ImageField = ModelPrediction.ImageField;
 
     /// <summary>The field the network's prediction goes to.</summary>
-    public const string ModelField = "model";
+    public const string ModelField = ModelPrediction.ModelField;
 
     /// <summary>
     /// Evaluates <paramref name="items"/> whose outputs <paramref name="plan"/> placed; an input whose outputs all exist is
@@ -132,7 +132,7 @@ public sealed class BulkEvaluator(EvaluationSetup setup, EvaluationSettings sett
         var stage = "inference";
         try
         {
-            Infer(context);
+            ModelPrediction.Run(context, setup.Inferer, setup.Network);
             stage = "post_transforms";
             setup.PostTransforms.Apply(context);
             var values = new Dictionary<string, double>(StringComparer.Ordinal);
@@ -154,15 +154,6 @@ public sealed class BulkEvaluator(EvaluationSetup setup, EvaluationSettings sett
         {
             return new ItemOutcome(item.Index, image, ItemStatus.Failed, $"{stage}: {NativeErrorText.Of(e)}", new Dictionary<string, double>());
         }
-    }
-
-    private void Infer(TransformContext context)
-    {
-        var image = context.GetImage(ImageField, "the inferer");
-        using var noGrad = no_grad();
-        using var input = image.Data.unsqueeze(0);
-        using var prediction = setup.Inferer.Infer(input, setup.Network);
-        context.Set(ModelField, new MedicalImage(prediction.squeeze(0), image.Affine, image.Properties));
     }
 
     private void Measure(TransformContext context, string image, Dictionary<string, double> values)

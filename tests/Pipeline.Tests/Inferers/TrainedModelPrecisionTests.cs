@@ -7,6 +7,7 @@ using Pipeline.Networks.Checkpoints;
 using Pipeline.Runner;
 using Pipeline.Runner.Demo;
 using static TorchSharp.torch;
+using Pipeline.Inference;
 
 namespace Pipeline.Tests.Inferers;
 

@@ -8,6 +8,7 @@ using Pipeline.Networks.Checkpoints;
 using Pipeline.Runner;
 using Pipeline.Tests.Networks.Models;
 using static TorchSharp.torch;
+using Pipeline.Inference;
 
 namespace Pipeline.Tests.Runner;
 

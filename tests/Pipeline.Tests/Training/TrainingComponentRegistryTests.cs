@@ -4,6 +4,7 @@ using Pipeline.Components;
 using Pipeline.Configuration.Registry;
 using Pipeline.Runner;
 using Pipeline.Tests.Runner;
+using Pipeline.Inference;
 
 namespace Pipeline.Tests.Training;
 

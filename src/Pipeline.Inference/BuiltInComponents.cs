@@ -1,8 +1,8 @@
 using System.Reflection;
 
-namespace Pipeline.Runner;
+namespace Pipeline.Inference;
 
-/// <summary>The assemblies whose components ship with the runner.</summary>
+/// <summary>The assemblies whose components ship with mmar: what the registry holds before any plugin.</summary>
 public static class BuiltInComponents
 {
     /// <summary>Every built-in component assembly.</summary>

@@ -5,9 +5,9 @@ using Pipeline.Configuration.Plugins;
 using Pipeline.Configuration.Registry;
 using Pipeline.Workflows;
 
-namespace Pipeline.Runner;
+namespace Pipeline.Inference;
 
-/// <summary>The runner's service container for one MMAR: built-in components, the MMAR's plugins and its paths.</summary>
+/// <summary>The service container for one MMAR: built-in components, the MMAR's plugins and its paths.</summary>
 public static class MmarServices
 {
     /// <summary>
