@@ -11,7 +11,17 @@ public static partial class OnnxSessions
     {
         // ONNX Runtime prints its own failures (a missing CUDA library, say) raw on stderr; ours name the same thing plainly.
         var options = new EnvironmentCreationOptions { logId = "mmar", logLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL };
-        return OrtEnv.CreateInstanceWithOptions(ref options);
+        try
+        {
+            if (!OrtEnv.IsCreated) return OrtEnv.CreateInstanceWithOptions(ref options);
+        }
+        catch (OnnxRuntimeException)
+        {
+            // Created meanwhile by a direct InferenceSession elsewhere in the process: its level is set below.
+        }
+        var existing = OrtEnv.Instance();
+        existing.EnvLogLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL;
+        return existing;
     });
 
     private static readonly Dictionary<ExecutionProvider, string> RuntimeNames = new()

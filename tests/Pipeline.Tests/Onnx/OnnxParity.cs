@@ -30,6 +30,18 @@ internal static class OnnxParity
     public static void AssertMatches(nn.Module<Tensor, Tensor> network, string path, string label, int inChannels, IEnumerable<int[]> sizes)
     {
         OnnxModelDump.Keep(path, label.Replace(' ', '_').Replace(",", string.Empty, StringComparison.Ordinal));
+        ForEachSize(network, path, label, inChannels, sizes, (_, expected, actual, at) =>
+        {
+            var error = (actual - expected).abs().max().item<float>();
+            TestContext.Progress.WriteLine($"onnx parity | {at} | max abs error {error:E2}");
+            Assert.That(error, Is.LessThan(Tolerance), at);
+        });
+    }
+
+    // Runs our forward and the model on the same random batch of 2 at each size, checks the shapes agree and hands both on.
+    private static void ForEachSize(nn.Module<Tensor, Tensor> network, string path, string label, int inChannels, IEnumerable<int[]> sizes,
+        Action<Tensor, Tensor, Tensor, string> compare)
+    {
         using var runtime = new OnnxRuntimeNetwork(new InferenceSession(path));
         foreach (var size in sizes)
         {
@@ -38,10 +50,9 @@ internal static class OnnxParity
             var input = randn([2, inChannels, .. size.Select(s => (long)s)]);
             var expected = network.call(input);
             var actual = runtime.call(input);
-            Assert.That(actual.shape, Is.EqualTo(expected.shape), $"{label} {string.Join("x", size)}");
-            var error = (actual - expected).abs().max().item<float>();
-            TestContext.Progress.WriteLine($"onnx parity | {label} {string.Join("x", size)} | max abs error {error:E2}");
-            Assert.That(error, Is.LessThan(Tolerance), $"{label} {string.Join("x", size)}");
+            var at = $"{label} {string.Join("x", size)}";
+            Assert.That(actual.shape, Is.EqualTo(expected.shape), at);
+            compare(input, expected, actual, at);
         }
     }
 
@@ -60,21 +71,14 @@ internal static class OnnxParity
     {
         var path = Export(network, spec, contract, dir, spatialShape, ScalarType.Float16);
         OnnxModelDump.Keep(path, label.Replace(' ', '_').Replace(",", string.Empty, StringComparison.Ordinal) + "_fp16");
-        using var runtime = new OnnxRuntimeNetwork(new InferenceSession(path));
-        foreach (var size in sizes)
+        ForEachSize(network, path, $"{label} fp16", inChannels, sizes, (input, expected, actual, at) =>
         {
-            using var scope = NewDisposeScope();
-            using var noGrad = no_grad();
-            var input = randn([2, inChannels, .. size.Select(s => (long)s)]);
-            var expected = network.call(input);
-            var actual = runtime.call(input);
-            Assert.That(actual.shape, Is.EqualTo(expected.shape), $"{label} fp16 {string.Join("x", size)}");
             var agreement = Agreement(actual, expected);
             var emulated = Agreement(EmulatedFloat16(network, input), expected);
-            TestContext.Progress.WriteLine($"onnx fp16 | {label} {string.Join("x", size)} | argmax agreement {agreement:P3} " +
+            TestContext.Progress.WriteLine($"onnx fp16 | {at} | argmax agreement {agreement:P3} " +
                 $"(our forward in emulated fp16: {emulated:P3}) | max abs error {(actual - expected).abs().max().item<float>():E2}");
-            Assert.That(agreement, Is.GreaterThanOrEqualTo(Math.Min(Float16Agreement, emulated - 0.002)), $"{label} fp16 {string.Join("x", size)}");
-        }
+            Assert.That(agreement, Is.GreaterThanOrEqualTo(Math.Min(Float16Agreement, emulated - 0.002)), at);
+        });
     }
 
     private static double Agreement(Tensor a, Tensor b) => a.argmax(1).eq(b.argmax(1)).to_type(ScalarType.Float64).mean().item<double>();
