@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Pipeline.Runner.Benchmarks;
 using Pipeline.Runner.Console;
-using Pipeline.Transforms.Nifti;
+using Pipeline.ImageIO.Nifti;
 
 namespace Pipeline.Runner.Commands;
 

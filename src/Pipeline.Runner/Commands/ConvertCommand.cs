@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Pipeline.IO;
 using Pipeline.Runner.Console;
-using Pipeline.Transforms.Nifti;
+using Pipeline.ImageIO.Nifti;
 
 namespace Pipeline.Runner.Commands;
 

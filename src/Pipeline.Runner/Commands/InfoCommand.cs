@@ -4,7 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Pipeline.Imaging;
 using Pipeline.Runner.Console;
-using Pipeline.Transforms.Nifti;
+using Pipeline.ImageIO.Nifti;
 using static TorchSharp.torch;
 
 namespace Pipeline.Runner.Commands;

@@ -1,7 +1,7 @@
 using Pipeline.Components;
 using Pipeline.Data;
 using Pipeline.Transforms.Intensity;
-using Pipeline.Transforms.Nifti;
+using Pipeline.ImageIO.Nifti;
 using Pipeline.Transforms.Spatial;
 using static TorchSharp.torch;
 

@@ -2,7 +2,7 @@ using Pipeline.Components;
 using Pipeline.Configuration;
 using Pipeline.Configuration.Documents;
 using Pipeline.Networks;
-using Pipeline.Transforms.Nifti;
+using Pipeline.ImageIO.Nifti;
 
 namespace Pipeline.Workflows.Checks;
 

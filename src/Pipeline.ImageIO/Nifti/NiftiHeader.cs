@@ -1,6 +1,6 @@
 using Pipeline.Imaging;
 
-namespace Pipeline.Transforms.Nifti;
+namespace Pipeline.ImageIO.Nifti;
 
 /// <summary>The fields of a NIfTI-1 or NIfTI-2 header as stored in the file, plus the values a reader derives from them.</summary>
 /// <remarks>

@@ -1,7 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Pipeline.Transforms.Nifti;
+namespace Pipeline.ImageIO.Nifti;
 
 /// <summary>Turns on-disk voxel bytes into a channels-first tensor: byte order, axis order, unsigned widening and scaling.</summary>
 internal static class NiftiVoxelDecoder

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Pipeline.Transforms.Nifti;
+namespace Pipeline.ImageIO.Nifti;
 
 /// <summary>Converts channels-first image data to a NIfTI datatype, with the value rules of nibabel's unscaled writer.</summary>
 /// <remarks>

@@ -1,6 +1,6 @@
 using Pipeline.Imaging;
 
-namespace Pipeline.Transforms.Nifti;
+namespace Pipeline.ImageIO.Nifti;
 
 /// <summary>The voxel-to-world affine of a header, following nibabel's <c>Nifti1Header.get_best_affine</c> and its load-time header fixes.</summary>
 internal static class NiftiAffines

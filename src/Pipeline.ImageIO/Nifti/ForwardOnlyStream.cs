@@ -1,4 +1,4 @@
-namespace Pipeline.Transforms.Nifti;
+namespace Pipeline.ImageIO.Nifti;
 
 /// <summary>A stream that is only read, once, from start to end: the members such a reader has no use for are refused here, in one place.</summary>
 internal abstract class ForwardOnlyStream : Stream

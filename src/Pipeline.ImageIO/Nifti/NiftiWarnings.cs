@@ -1,4 +1,4 @@
-namespace Pipeline.Transforms.Nifti;
+namespace Pipeline.ImageIO.Nifti;
 
 /// <summary>Where the NIfTI reader reports what it read past without refusing the file: standard error, unless a caller redirects it.</summary>
 /// <remarks>

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
-namespace Pipeline.Transforms.Nifti;
+namespace Pipeline.ImageIO.Nifti;
 
 /// <summary>
 /// Reorders voxel data from NIfTI's on-disk Fortran order (i fastest) to C order with the spatial axes first-to-last and

@@ -1,8 +1,8 @@
 using System.Text;
 using Pipeline.Imaging;
-using static Pipeline.Transforms.Nifti.NiftiHeaderLayout;
+using static Pipeline.ImageIO.Nifti.NiftiHeaderLayout;
 
-namespace Pipeline.Transforms.Nifti;
+namespace Pipeline.ImageIO.Nifti;
 
 /// <summary>Builds the 352 bytes (header and empty extension flag) that precede the voxel data of a single-file NIfTI-1 image.</summary>
 /// <remarks>

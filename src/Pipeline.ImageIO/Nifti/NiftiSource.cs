@@ -1,4 +1,4 @@
-namespace Pipeline.Transforms.Nifti;
+namespace Pipeline.ImageIO.Nifti;
 
 /// <summary>A NIfTI file opened for sequential reading, transparently gunzipped (all members), that reports every malformation as a <see cref="NiftiFormatException"/>.</summary>
 internal sealed class NiftiSource : IDisposable

@@ -1,4 +1,4 @@
-namespace Pipeline.Transforms.Nifti;
+namespace Pipeline.ImageIO.Nifti;
 
 /// <summary>Where a NIfTI image's header and voxel data live: one .nii(.gz) file, or a .hdr/.img pair (either part may be gzipped).</summary>
 internal sealed record NiftiFileSet(string HeaderFile, string DataFile)

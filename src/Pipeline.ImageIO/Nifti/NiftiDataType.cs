@@ -1,4 +1,4 @@
-namespace Pipeline.Transforms.Nifti;
+namespace Pipeline.ImageIO.Nifti;
 
 /// <summary>NIfTI voxel datatypes this library reads and writes; the values are the header's <c>datatype</c> codes.</summary>
 /// <remarks>A header may carry other codes (complex, RGB, uint64, float128); they parse as undefined enum values and are rejected when the data is read.</remarks>

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Pipeline.Transforms.Nifti;
+namespace Pipeline.ImageIO.Nifti;
 
 /// <summary>Times full reads (header, decompression, byte swap, axis reorder, scaling) of a NIfTI file, for comparison with nibabel.</summary>
 /// <remarks>

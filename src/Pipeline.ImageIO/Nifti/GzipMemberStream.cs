@@ -3,7 +3,7 @@ using System.IO.Compression;
 using System.IO.Hashing;
 using Microsoft.Win32.SafeHandles;
 
-namespace Pipeline.Transforms.Nifti;
+namespace Pipeline.ImageIO.Nifti;
 
 /// <summary>The uncompressed bytes of a gzip file, member after member as zlib and Python read them, with each member's CRC-32 and size checked.</summary>
 /// <remarks>

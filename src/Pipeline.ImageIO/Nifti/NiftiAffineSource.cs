@@ -1,4 +1,4 @@
-namespace Pipeline.Transforms.Nifti;
+namespace Pipeline.ImageIO.Nifti;
 
 /// <summary>Which header fields the voxel-to-world affine was taken from (nibabel's <c>get_best_affine</c> order).</summary>
 public enum NiftiAffineSource

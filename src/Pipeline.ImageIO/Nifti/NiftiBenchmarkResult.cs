@@ -1,4 +1,4 @@
-namespace Pipeline.Transforms.Nifti;
+namespace Pipeline.ImageIO.Nifti;
 
 /// <summary>Timings of repeated full reads of one NIfTI file.</summary>
 /// <param name="File">The file that was read.</param>

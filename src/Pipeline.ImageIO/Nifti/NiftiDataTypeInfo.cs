@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Pipeline.Transforms.Nifti;
+namespace Pipeline.ImageIO.Nifti;
 
 /// <summary>Sizes, torch dtypes and value ranges of the supported <see cref="NiftiDataType"/>s.</summary>
 public static class NiftiDataTypeInfo

@@ -1,6 +1,6 @@
 using Pipeline.Imaging;
 
-namespace Pipeline.Transforms.Nifti;
+namespace Pipeline.ImageIO.Nifti;
 
 /// <summary>Reads NIfTI-1/NIfTI-2 images (.nii, .nii.gz, .hdr/.img pairs with optional gzip, either byte order) into <see cref="MedicalImage"/>s.</summary>
 /// <remarks>

@@ -1,8 +1,8 @@
 using System.Buffers.Binary;
 using System.Text;
-using static Pipeline.Transforms.Nifti.NiftiHeaderLayout;
+using static Pipeline.ImageIO.Nifti.NiftiHeaderLayout;
 
-namespace Pipeline.Transforms.Nifti;
+namespace Pipeline.ImageIO.Nifti;
 
 /// <summary>Decodes and sanity-checks the fixed part of a NIfTI-1 or NIfTI-2 header.</summary>
 internal static class NiftiHeaderParser

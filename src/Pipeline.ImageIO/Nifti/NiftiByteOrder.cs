@@ -1,4 +1,4 @@
-namespace Pipeline.Transforms.Nifti;
+namespace Pipeline.ImageIO.Nifti;
 
 /// <summary>The byte order of a NIfTI header and its voxel data.</summary>
 public enum NiftiByteOrder

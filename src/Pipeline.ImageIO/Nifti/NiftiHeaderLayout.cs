@@ -1,4 +1,4 @@
-namespace Pipeline.Transforms.Nifti;
+namespace Pipeline.ImageIO.Nifti;
 
 /// <summary>Byte offsets of the NIfTI-1 and NIfTI-2 header fields (from nifti1.h and nifti2.h).</summary>
 internal static class NiftiHeaderLayout

@@ -4,7 +4,7 @@ using Pipeline.Imaging;
 using Pipeline.IO;
 using static TorchSharp.torch;
 
-namespace Pipeline.Transforms.Nifti;
+namespace Pipeline.ImageIO.Nifti;
 
 /// <summary>Writes <see cref="MedicalImage"/>s as single-file NIfTI-1 (.nii, or .nii.gz gzipped), atomically.</summary>
 /// <remarks>

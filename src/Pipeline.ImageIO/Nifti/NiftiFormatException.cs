@@ -1,4 +1,4 @@
-namespace Pipeline.Transforms.Nifti;
+namespace Pipeline.ImageIO.Nifti;
 
 /// <summary>A file is not a NIfTI file this reader can load; the message names the file and the problem.</summary>
 public sealed class NiftiFormatException : Exception

@@ -1,4 +1,4 @@
-namespace Pipeline.Transforms.Nifti;
+namespace Pipeline.ImageIO.Nifti;
 
 /// <summary>Conversions between rotation matrices and the qform quaternion, as nibabel's <c>quaternions</c> module does them.</summary>
 internal static class NiftiQuaternion

@@ -1,4 +1,4 @@
-namespace Pipeline.Transforms.Nifti;
+namespace Pipeline.ImageIO.Nifti;
 
 /// <summary>Which NIfTI header layout a file uses.</summary>
 public enum NiftiVersion
