@@ -54,7 +54,9 @@ public sealed class DicomDataset(bool littleEndian)
             "SS" when value.Length >= 2 => LittleEndian ? BinaryPrimitives.ReadInt16LittleEndian(value) : BinaryPrimitives.ReadInt16BigEndian(value),
             "UL" when value.Length >= 4 => LittleEndian ? BinaryPrimitives.ReadUInt32LittleEndian(value) : BinaryPrimitives.ReadUInt32BigEndian(value),
             "SL" when value.Length >= 4 => LittleEndian ? BinaryPrimitives.ReadInt32LittleEndian(value) : BinaryPrimitives.ReadInt32BigEndian(value),
-            "IS" or "DS" => GetDecimals(tag) is [var first, ..] ? (long)first : null,
+            // A malformed IS reads as absent: the attributes read this way (numbers of frames and instances) have defaults.
+            "IS" or "DS" => double.TryParse(GetString(tag)?.Split('\\')[0].Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var first) &&
+                double.IsFinite(first) && Math.Abs(first) < long.MaxValue ? (long)first : null,
             _ => long.TryParse(GetString(tag), NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed) ? parsed : null,
         };
     }

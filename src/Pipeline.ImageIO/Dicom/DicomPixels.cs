@@ -19,7 +19,7 @@ internal static class DicomPixels
         if (samples != 1) throw new InvalidDataException($"the image has {samples} samples per pixel ({ds.GetString(DicomTags.PhotometricInterpretation)}); only grayscale images are read");
         if (bits is not (8 or 16)) throw new InvalidDataException($"BitsAllocated is {bits}; 8 and 16 are read");
         if (stored < 1 || stored > bits) throw new InvalidDataException($"BitsStored is {stored} with BitsAllocated {bits}");
-        if (rows < 1 || columns < 1) throw new InvalidDataException($"the image is {rows}x{columns}");
+        if (rows < 1 || columns < 1 || (long)rows * columns > 1 << 28) throw new InvalidDataException($"the image is {rows}x{columns}");
         var pixelData = ds.Get(DicomTags.PixelData) ?? throw new InvalidDataException("the file has no Pixel Data (7FE0,0010)");
         var bytesPerPixel = bits / 8;
         var frameBytes = (long)rows * columns * bytesPerPixel;
@@ -29,7 +29,7 @@ internal static class DicomPixels
         switch (file.Syntax.Pixels)
         {
             case PixelEncoding.Native when pixelData.Fragments is null:
-                if ((frame + 1) * frameBytes > pixelData.Value.Length)
+                if ((frame + 1L) * frameBytes > pixelData.Value.Length)
                     throw new InvalidDataException($"the pixel data hold {pixelData.Value.Length} bytes; {frames} frame(s) of {rows}x{columns}x{bits} bits need {frames * frameBytes}");
                 raw = pixelData.Value.AsSpan((int)(frame * frameBytes), (int)frameBytes).ToArray();
                 break;

@@ -61,8 +61,9 @@ public static class DicomSeriesReader
         else throw new FileNotFoundException($"{path}: no such file or folder", path);
 
         var headers = new ConcurrentBag<Header>();
-        Parallel.ForEach(files, file =>
+        ForEach(files.Length, index =>
         {
+            var file = files[index];
             // In a folder, files that are not DICOM images (notes, the NIfTI made from them) are passed over.
             if (files.Length > 1 && !DicomParser.LooksLikeDicom(file) && !file.EndsWith(".dcm", StringComparison.OrdinalIgnoreCase)) return;
             DicomFile dicom;
@@ -120,7 +121,7 @@ public static class DicomSeriesReader
         double[] sliceStep;
         if (slices.Count == 1)
         {
-            var thickness = first.GetDecimals(DicomTags.SliceThickness) is [var t, ..] && t > 0 ? t : 1.0;
+            var thickness = Optional(headers[0], DicomTags.SliceThickness, 1.0) is var t && t > 0 ? t : 1.0;
             sliceStep = [.. normal.Select(v => v * thickness)];
         }
         else
@@ -162,22 +163,15 @@ public static class DicomSeriesReader
         }
         var affine = AffineMatrix.FromRowMajor(lps);
 
-        var rescale = slices.Select(s => (Slope: s.Header.Dicom.Dataset.GetDecimals(DicomTags.RescaleSlope) is [var m, ..] ? m : 1.0,
-            Intercept: s.Header.Dicom.Dataset.GetDecimals(DicomTags.RescaleIntercept) is [var b, ..] ? b : 0.0)).ToArray();
+        var rescale = slices.Select(s => (Slope: Optional(s.Header, DicomTags.RescaleSlope, 1.0), Intercept: Optional(s.Header, DicomTags.RescaleIntercept, 0.0))).ToArray();
         var integral = rescale.All(r => r.Slope == 1 && r.Intercept == 0);
         var n = slices.Count;
+        if ((long)rows * columns * n > Array.MaxLength)
+            throw new DicomFormatException(path, $"{n} slices of {rows}x{columns} are more voxels than one volume may hold");
         var plane = rows * columns;
         var values = new float[(long)plane * n];
         var raw = integral ? new int[(long)plane * n] : null;
-        try
-        {
-            Parallel.For(0, n, k => ReadSlice(k));
-        }
-        catch (AggregateException e) when (e.InnerExceptions.All(x => x is DicomFormatException))
-        {
-            // The same slice is named whichever thread failed first.
-            throw e.InnerExceptions.Cast<DicomFormatException>().OrderBy(x => x.Path, StringComparer.Ordinal).First();
-        }
+        ForEach(n, ReadSlice);
 
         void ReadSlice(int k)
         {
@@ -230,6 +224,35 @@ public static class DicomSeriesReader
         if (Math.Abs(Norm(row) - 1) > 1e-2 || Math.Abs(Norm(column) - 1) > 1e-2 || Math.Abs(Dot(row, column)) > 1e-2)
             throw new DicomFormatException(header.File, $"ImageOrientationPatient [{Format(values)}] is not two orthogonal unit vectors");
         return values;
+    }
+
+    // Runs body for 0..count-1 in parallel; a file's format error comes out as itself, the same file named whichever thread failed first.
+    private static void ForEach(int count, Action<int> body)
+    {
+        try
+        {
+            Parallel.For(0, count, body);
+        }
+        catch (AggregateException e) when (e.InnerExceptions.All(x => x is DicomFormatException))
+        {
+            throw e.InnerExceptions.Cast<DicomFormatException>().OrderBy(x => x.Path, StringComparer.Ordinal).First();
+        }
+    }
+
+    // A single optional number (e.g. RescaleSlope), or the default when absent.
+    private static double Optional(Header header, DicomTag tag, double absent)
+    {
+        try
+        {
+            return header.Dicom.Dataset.GetDecimals(tag) is [var value, ..] && double.IsFinite(value) ? value
+                : header.Dicom.Dataset.Contains(tag) && header.Dicom.Dataset.GetString(tag) is not null
+                    ? throw new DicomFormatException(header.File, $"{tag} holds '{header.Dicom.Dataset.GetString(tag)}', which is not a finite number")
+                    : absent;
+        }
+        catch (FormatException)
+        {
+            throw new DicomFormatException(header.File, $"{tag} holds '{header.Dicom.Dataset.GetString(tag)}', which is not a number");
+        }
     }
 
     private static double[] Position(Header header) => Decimals(header, DicomTags.ImagePositionPatient, 3);
