@@ -158,8 +158,9 @@ public static class DicomSeriesReader
         // LPS to RAS: x and y change sign.
         for (var c = 0; c < 4; c++)
         {
-            lps[c] = -lps[c];
-            lps[4 + c] = -lps[4 + c];
+            // Adding zero turns -0 into 0, so printed affines do not show "-0".
+            lps[c] = -lps[c] + 0.0;
+            lps[4 + c] = -lps[4 + c] + 0.0;
         }
         var affine = AffineMatrix.FromRowMajor(lps);
 
