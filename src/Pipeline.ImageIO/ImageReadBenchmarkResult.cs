@@ -1,10 +1,10 @@
-namespace Pipeline.ImageIO.Nifti;
+namespace Pipeline.ImageIO;
 
-/// <summary>Timings of repeated full reads of one NIfTI file.</summary>
-/// <param name="File">The file that was read.</param>
+/// <summary>Timings of repeated full reads of one image.</summary>
+/// <param name="File">The file or folder that was read.</param>
 /// <param name="Description">What one read returned, e.g. "[1×512×512×300] Int16".</param>
 /// <param name="Seconds">Wall-clock seconds of each read, in the order they ran.</param>
-public sealed record NiftiBenchmarkResult(string File, string Description, IReadOnlyList<double> Seconds)
+public sealed record ImageReadBenchmarkResult(string File, string Description, IReadOnlyList<double> Seconds)
 {
     /// <summary>The fastest read.</summary>
     public double MinSeconds => Seconds.Min();
