@@ -37,7 +37,11 @@ internal static class DicomPixels
                 raw = DicomRle.Decode(FrameFragment(fragments, frame, frames), rows * columns, bytesPerPixel);
                 bigEndian = false;
                 break;
-            case PixelEncoding.Rle or PixelEncoding.Native:
+            case PixelEncoding.JpegLossless when pixelData.Fragments is { } jpeg:
+                raw = JpegLosslessDecoder.Decode(FrameFragment(jpeg, frame, frames), rows, columns, bytesPerPixel);
+                bigEndian = false;
+                break;
+            case PixelEncoding.Rle or PixelEncoding.Native or PixelEncoding.JpegLossless:
                 throw new InvalidDataException($"the pixel data are {(pixelData.Fragments is null ? "not encapsulated" : "encapsulated")}, which {file.Syntax} does not allow");
             default:
                 throw new InvalidDataException(

@@ -9,6 +9,9 @@ public enum PixelEncoding
     /// <summary>DICOM RLE Lossless, one fragment per frame.</summary>
     Rle,
 
+    /// <summary>JPEG Lossless, process 14 (any predictor, or selection value 1), Huffman-coded.</summary>
+    JpegLossless,
+
     /// <summary>Compressed with a codec this reader does not decode.</summary>
     Unsupported,
 }
@@ -38,8 +41,8 @@ public sealed record DicomTransferSyntax(string Uid, string Name, bool ExplicitV
         new("1.2.840.10008.1.2.5", "RLE Lossless", true, true, false, PixelEncoding.Rle),
         new("1.2.840.10008.1.2.4.50", "JPEG Baseline (Process 1)", true, true, false, PixelEncoding.Unsupported),
         new("1.2.840.10008.1.2.4.51", "JPEG Extended (Process 2 & 4)", true, true, false, PixelEncoding.Unsupported),
-        new("1.2.840.10008.1.2.4.57", "JPEG Lossless, Non-Hierarchical (Process 14)", true, true, false, PixelEncoding.Unsupported),
-        new("1.2.840.10008.1.2.4.70", "JPEG Lossless, Non-Hierarchical, First-Order Prediction (Process 14 [Selection Value 1])", true, true, false, PixelEncoding.Unsupported),
+        new("1.2.840.10008.1.2.4.57", "JPEG Lossless, Non-Hierarchical (Process 14)", true, true, false, PixelEncoding.JpegLossless),
+        new("1.2.840.10008.1.2.4.70", "JPEG Lossless, Non-Hierarchical, First-Order Prediction (Process 14 [Selection Value 1])", true, true, false, PixelEncoding.JpegLossless),
         new("1.2.840.10008.1.2.4.80", "JPEG-LS Lossless", true, true, false, PixelEncoding.Unsupported),
         new("1.2.840.10008.1.2.4.81", "JPEG-LS Lossy (Near-Lossless)", true, true, false, PixelEncoding.Unsupported),
         new("1.2.840.10008.1.2.4.90", "JPEG 2000 Image Compression (Lossless Only)", true, true, false, PixelEncoding.Unsupported),

@@ -27,7 +27,7 @@ public sealed class DicomMalformedInputTests
 
     private static IEnumerable<(string Name, byte[] Bytes)> BaseFiles()
     {
-        foreach (var series in new[] { "mr_axial_explicit_le", "mr_axial_implicit_le", "mr_axial_big_endian", "mr_axial_deflated", "mr_axial_rle" })
+        foreach (var series in new[] { "mr_axial_explicit_le", "mr_axial_implicit_le", "mr_axial_big_endian", "mr_axial_deflated", "mr_axial_rle", "mr_axial_jpeg_lossless_sv1" })
             yield return (series, File.ReadAllBytes(Fixture(series, "0010.dcm")));
         yield return ("no_meta", File.ReadAllBytes(Fixture("pydicom", "ExplVR_LitEndNoMeta.dcm")));
         yield return ("nested", NestedSequences());
