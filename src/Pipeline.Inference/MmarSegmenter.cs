@@ -4,7 +4,7 @@ using Pipeline.Data;
 using Pipeline.Imaging;
 using Pipeline.IO;
 using Pipeline.Native;
-using Pipeline.Transforms.Nifti;
+using Pipeline.ImageIO.Nifti;
 using Pipeline.Workflows.Evaluation;
 using Microsoft.Extensions.DependencyInjection;
 using static TorchSharp.torch;

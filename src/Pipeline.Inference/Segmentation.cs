@@ -1,6 +1,6 @@
 using Pipeline.Imaging;
 using Pipeline.IO;
-using Pipeline.Transforms.Nifti;
+using Pipeline.ImageIO.Nifti;
 using static TorchSharp.torch;
 
 namespace Pipeline.Inference;

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Pipeline.Runner.Commands;
-using Pipeline.Transforms.Nifti;
+using Pipeline.ImageIO.Nifti;
 
 namespace Pipeline.Runner;
 

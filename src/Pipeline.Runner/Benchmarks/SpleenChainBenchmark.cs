@@ -7,7 +7,7 @@ using Pipeline.Configuration.Binding;
 using Pipeline.Configuration.Registry;
 using Pipeline.Data;
 using Pipeline.Imaging;
-using Pipeline.Transforms.Nifti;
+using Pipeline.ImageIO.Nifti;
 using static TorchSharp.torch;
 using Pipeline.Inference;
 

@@ -2,7 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using Pipeline.Runner.Benchmarks;
 using Pipeline.Runner.Console;
-using Pipeline.Transforms.Nifti;
+using Pipeline.ImageIO;
+using Pipeline.ImageIO.Nifti;
 
 namespace Pipeline.Runner.Commands;
 
@@ -10,7 +11,7 @@ namespace Pipeline.Runner.Commands;
 public static class BenchCommand
 {
     /// <summary>Builds the command and its subcommands.</summary>
-    public static Command Create() => new("bench", "Measure speed and memory of parts of the product.") { NiftiCommand(), TransformsCommand(), ModelCommand(), InferBenchmark.CreateCommand(), TrainBenchmark.CreateCommand() };
+    public static Command Create() => new("bench", "Measure speed and memory of parts of the product.") { ReadCommand(), TransformsCommand(), ModelCommand(), InferBenchmark.CreateCommand(), TrainBenchmark.CreateCommand() };
 
     private static Command ModelCommand()
     {
@@ -74,12 +75,13 @@ public static class BenchCommand
         return command;
     }
 
-    private static Command NiftiCommand()
+    private static Command ReadCommand()
     {
-        var file = new Argument<string?>("file") { Description = "A NIfTI file to read; omitted: a synthetic CT-like int16 .nii.gz of --size is made first.", Arity = ArgumentArity.ZeroOrOne };
+        var file = new Argument<string?>("file") { Description = "A NIfTI file, DICOM file or DICOM series folder to read; omitted: a synthetic CT-like int16 .nii.gz of --size is made first.", Arity = ArgumentArity.ZeroOrOne };
         var size = new Option<string>("--size") { Description = "Size of the synthetic volume, e.g. 512,512,300.", DefaultValueFactory = _ => "512,512,300" };
         var repeats = new Option<int>("--repeats") { Description = "Timed reads after one warm-up read.", DefaultValueFactory = _ => 5 };
-        var command = new Command("nifti", "Time full NIfTI reads (decompression, byte order, axis reorder) of one file.") { file, size, repeats };
+        var command = new Command("read", "Time full reads of one image: NIfTI (decompression, byte order, axis reorder) or a DICOM series (parsing, decoding, sorting, rescaling).") { file, size, repeats };
+        command.Aliases.Add("nifti");
         command.SetAction(parse => UserErrors.Run(parse.InvocationConfiguration.Error, () =>
         {
             var output = parse.InvocationConfiguration.Output;
@@ -103,7 +105,7 @@ public static class BenchCommand
             {
                 GC.Collect();
                 ProcessMemory.ResetPeak();
-                var result = NiftiReadBenchmark.Run(path, Math.Max(1, parse.GetValue(repeats)));
+                var result = ImageReadBenchmark.Run(path, Math.Max(1, parse.GetValue(repeats)));
                 output.WriteLine(result.ToString());
                 output.WriteLine($"peak RSS: {ProcessMemory.PeakResidentBytes() / 1e6:0} MB");
             }

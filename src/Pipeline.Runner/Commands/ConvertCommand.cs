@@ -1,17 +1,18 @@
 using System.CommandLine;
 using Pipeline.IO;
 using Pipeline.Runner.Console;
-using Pipeline.Transforms.Nifti;
+using Pipeline.ImageIO;
+using Pipeline.ImageIO.Nifti;
 
 namespace Pipeline.Runner.Commands;
 
-/// <summary><c>mmar convert IN OUT</c>: reads a NIfTI (or Analyze-style pair) and writes it as NIfTI-1, optionally in another datatype.</summary>
+/// <summary><c>mmar convert IN OUT</c>: reads a NIfTI (or Analyze-style pair), a DICOM file or a DICOM series folder, and writes it as NIfTI-1, optionally in another datatype.</summary>
 public static class ConvertCommand
 {
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
-        var input = new Argument<string>("input") { Description = "The image to read (.nii, .nii.gz, .hdr/.img)." };
+        var input = new Argument<string>("input") { Description = "The image to read: .nii, .nii.gz, .hdr/.img, a DICOM file, or a folder holding a DICOM series (the largest if several)." };
         var output = new Argument<string>("output") { Description = "The NIfTI-1 file to write (.nii or .nii.gz); written atomically." };
         var dtype = new Option<string?>("--dtype") { Description = $"Voxel type of the output: {string.Join(", ", Enum.GetNames<NiftiDataType>().Select(n => n.ToLowerInvariant()))} (default: the input's)." };
         var command = new Command("convert", "Read an image and write it as NIfTI-1 (.nii or .nii.gz), optionally in another datatype.") { input, output, dtype };
@@ -37,7 +38,7 @@ public static class ConvertCommand
                     return ExitCodes.ConfigError;
                 }
                 var folder = OutputFolder.OfFile(outPath, "output");
-                using var image = NiftiReader.Read(parse.GetValue(input)!);
+                using var image = MedicalImageFiles.Read(parse.GetValue(input)!);
                 try
                 {
                     NiftiWriter.Write(image, folder, outPath, type);

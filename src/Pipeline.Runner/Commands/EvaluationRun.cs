@@ -129,7 +129,11 @@ public static class EvaluationRun
             var files = Directory.EnumerateFiles(full)
                 .Where(f => f.EndsWith(".nii.gz", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".nii", StringComparison.OrdinalIgnoreCase))
                 .Order(StringComparer.Ordinal).ToList();
-            if (files.Count == 0) throw new ConfigException("", "--input", $"{full}: the folder holds no .nii or .nii.gz images");
+            // A folder of DICOM files is one image: the series the config's loader picks from it.
+            if (files.Count == 0 && Directory.EnumerateFiles(full, "*", SearchOption.AllDirectories).Take(1000)
+                    .Any(f => f.EndsWith(".dcm", StringComparison.OrdinalIgnoreCase) || ImageIO.Dicom.DicomParser.LooksLikeDicom(f)))
+                return [DatalistItem.ForImage(0, full)];
+            if (files.Count == 0) throw new ConfigException("", "--input", $"{full}: the folder holds no .nii or .nii.gz images and no DICOM files");
             return files.Select((f, i) => DatalistItem.ForImage(i, f)).ToList();
         }
         return EvaluationWorkflow.DatalistInputs(loaded, problems);

@@ -4,7 +4,7 @@ using Pipeline.Configuration.Documents;
 using Pipeline.IO;
 using Pipeline.Runner.Console;
 using Pipeline.Runner.Demo;
-using Pipeline.Transforms.Nifti;
+using Pipeline.ImageIO.Nifti;
 
 namespace Pipeline.Runner.Commands;
 

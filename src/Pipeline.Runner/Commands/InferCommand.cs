@@ -12,7 +12,7 @@ public static class InferCommand
     {
         var options = new MmarOptions();
         var evaluation = new EvaluationOptions();
-        var input = new Option<string?>("--input", "-i") { Description = "An image file, or a folder of .nii/.nii.gz images, to segment." };
+        var input = new Option<string?>("--input", "-i") { Description = "An image file, a folder of .nii/.nii.gz images, or a folder holding a DICOM series (read by LoadImage or LoadDicom), to segment." };
         var datalistKey = new Option<string?>("--datalist-key") { Description = "Segment the images of this data-list list instead (e.g. test)." };
         var outputDir = new Option<string?>("--output", "-o") { Description = "Output folder (default MMAR_EVAL_OUTPUT_PATH); one sub-folder per image." };
         var command = new Command("infer", "Segment images with the trained model as config_validation.json describes (pre_transforms, model_loader + inferer, post_transforms, writers), without labels or metrics.");

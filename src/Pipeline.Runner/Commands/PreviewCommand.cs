@@ -13,7 +13,7 @@ using Pipeline.Data;
 using Pipeline.Imaging;
 using Pipeline.Runner.Console;
 using Pipeline.Runner.Preview;
-using Pipeline.Transforms.Nifti;
+using Pipeline.ImageIO.Nifti;
 using Pipeline.IO;
 using Pipeline.Inference;
 

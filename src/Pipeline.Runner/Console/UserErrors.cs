@@ -49,7 +49,7 @@ public static class UserErrors
 
     // Data and file problems are the user's to fix; anything else is a bug and keeps its stack trace.
     private static bool IsUserFacing(Exception e) =>
-        e is IOException or UnauthorizedAccessException or InvalidDataException or Transforms.Nifti.NiftiFormatException
+        e is IOException or UnauthorizedAccessException or InvalidDataException or ImageIO.Nifti.NiftiFormatException
             or Networks.Weights.SafetensorsFormatException or Networks.Checkpoints.CheckpointFormatException
             or Networks.Weights.WeightMismatchException or Workflows.Evaluation.EvaluationInputException
             or Onnx.ExecutionProviderException or Networks.Export.ExportNotSupportedException

@@ -3,7 +3,7 @@ using Pipeline.Data;
 using Pipeline.Imaging;
 using Pipeline.IO;
 using Pipeline.Transforms.Labels;
-using Pipeline.Transforms.Nifti;
+using Pipeline.ImageIO.Nifti;
 
 namespace Pipeline.Transforms.Utility;
 

@@ -2,7 +2,7 @@ using Pipeline.Components;
 using Pipeline.Configuration;
 using Pipeline.Configuration.Documents;
 using Pipeline.Networks;
-using Pipeline.Transforms.Nifti;
+using Pipeline.ImageIO.Nifti;
 
 namespace Pipeline.Workflows.Checks;
 
@@ -28,6 +28,9 @@ public static class DatalistCheck
                     problems.Error(datalistFile, JsonPaths.Property(item.JsonPath, field),
                         $"found {ValueShapes.DescribeFound(value)}; accepted: a file path, or a list of file paths (one per channel)");
         if (wrong > 0) return;
+        // DICOM-capable loaders take a folder holding a series.
+        var folders = chain.Where(s => s.Component is ILoadsFiles { AcceptsFolders: true } and IDeclaresFields)
+            .SelectMany(s => ((IDeclaresFields)s.Component).ReadsFields).ToHashSet(StringComparer.Ordinal);
         var missing = 0;
         foreach (var item in items)
             foreach (var (field, _) in item.Files)
@@ -35,7 +38,7 @@ public static class DatalistCheck
                 if (!item.TryGetPaths(field, out var paths)) continue;
                 foreach (var path in paths)
                 {
-                    var problem = Directory.Exists(path) ? "is a folder, not an image file"
+                    var problem = Directory.Exists(path) ? (folders.Contains(field) ? null : "is a folder, not an image file (LoadImage and LoadDicom read a DICOM folder)")
                         : !File.Exists(path) ? "does not exist"
                         : null;
                     if (problem is null) continue;

@@ -333,9 +333,9 @@ public static class MutationCorpus
     // A 4-D file whose fourth dimension holds two copies of the image: two channels, as LoadNifti reads it.
     private static void TwoChannelImage(string source, string target)
     {
-        using var image = Pipeline.Transforms.Nifti.NiftiReader.Read(source);
+        using var image = Pipeline.ImageIO.Nifti.NiftiReader.Read(source);
         using var data = TorchSharp.torch.cat([image.Data, image.Data], 0);
         using var twoChannels = new Pipeline.Imaging.MedicalImage(data, image.Affine);
-        Pipeline.Transforms.Nifti.NiftiWriter.Write(twoChannels, target);
+        Pipeline.ImageIO.Nifti.NiftiWriter.Write(twoChannels, target);
     }
 }

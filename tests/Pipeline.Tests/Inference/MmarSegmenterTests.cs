@@ -3,7 +3,7 @@ using Pipeline.Configuration;
 using Pipeline.Inference;
 using Pipeline.Runner;
 using Pipeline.Tests.Runner;
-using Pipeline.Transforms.Nifti;
+using Pipeline.ImageIO.Nifti;
 using static TorchSharp.torch;
 
 namespace Pipeline.Tests.Inference;

@@ -1,7 +1,7 @@
 using System.IO.Compression;
 using NUnit.Framework;
 using Pipeline.Imaging;
-using Pipeline.Transforms.Nifti;
+using Pipeline.ImageIO.Nifti;
 using static TorchSharp.torch;
 
 namespace Pipeline.Tests.Nifti;

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
-using static Pipeline.Transforms.Nifti.NiftiHeaderLayout;
+using static Pipeline.ImageIO.Nifti.NiftiHeaderLayout;
 
 namespace Pipeline.Tests.Nifti;
 

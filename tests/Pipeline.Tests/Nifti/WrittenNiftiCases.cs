@@ -1,5 +1,5 @@
 using Pipeline.Imaging;
-using Pipeline.Transforms.Nifti;
+using Pipeline.ImageIO.Nifti;
 using static TorchSharp.torch;
 
 namespace Pipeline.Tests.Nifti;

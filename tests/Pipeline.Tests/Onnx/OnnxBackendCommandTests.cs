@@ -52,8 +52,8 @@ public sealed class OnnxBackendCommandTests
         Assert.That(torchMasks, Is.Not.Empty);
         foreach (var mask in torchMasks)
         {
-            using var a = Pipeline.Transforms.Nifti.NiftiReader.Read(mask);
-            using var b = Pipeline.Transforms.Nifti.NiftiReader.Read(mask.Replace("eval_torch", "eval_onnx", StringComparison.Ordinal));
+            using var a = Pipeline.ImageIO.Nifti.NiftiReader.Read(mask);
+            using var b = Pipeline.ImageIO.Nifti.NiftiReader.Read(mask.Replace("eval_torch", "eval_onnx", StringComparison.Ordinal));
             var differing = a.Data.ne(b.Data).sum().item<long>();
             Assert.That(differing, Is.LessThanOrEqualTo(a.Data.numel() / 1000), $"{Path.GetFileName(mask)}: {differing} voxels differ");
         }
@@ -79,8 +79,8 @@ public sealed class OnnxBackendCommandTests
         long voxels = 0, differing = 0;
         foreach (var mask in Directory.GetFiles(Path.Combine(_dir, "eval_torch"), "*_model.nii.gz", SearchOption.AllDirectories))
         {
-            using var a = Pipeline.Transforms.Nifti.NiftiReader.Read(mask);
-            using var b = Pipeline.Transforms.Nifti.NiftiReader.Read(mask.Replace("eval_torch", "eval_fp16", StringComparison.Ordinal));
+            using var a = Pipeline.ImageIO.Nifti.NiftiReader.Read(mask);
+            using var b = Pipeline.ImageIO.Nifti.NiftiReader.Read(mask.Replace("eval_torch", "eval_fp16", StringComparison.Ordinal));
             voxels += a.Data.numel();
             differing += a.Data.ne(b.Data).sum().item<long>();
         }

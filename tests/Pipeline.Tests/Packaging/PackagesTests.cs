@@ -2,7 +2,7 @@ using System.Diagnostics;
 using NUnit.Framework;
 using Pipeline.Runner;
 using Pipeline.Tests.Runner;
-using Pipeline.Transforms.Nifti;
+using Pipeline.ImageIO.Nifti;
 
 namespace Pipeline.Tests.Packaging;
 
@@ -58,7 +58,7 @@ public sealed class PackagesTests
     {
         string[] expected =
         [
-            "mmar", "Mmar.Abstractions", "Mmar.Configuration", "Mmar.Inference", "Mmar.Inferers", "Mmar.Networks", "Mmar.Onnx",
+            "mmar", "Mmar.Abstractions", "Mmar.Configuration", "Mmar.ImageIO", "Mmar.Inference", "Mmar.Inferers", "Mmar.Networks", "Mmar.Onnx",
             "Mmar.Templates", "Mmar.Training", "Mmar.Transforms", "Mmar.Workflows",
         ];
         Assert.That(Directory.GetFiles(_feed, "*.nupkg").Select(p => Path.GetFileName(p)), Is.EquivalentTo(expected.Select(id => $"{id}.{_version}.nupkg")));

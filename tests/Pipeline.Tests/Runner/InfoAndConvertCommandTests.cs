@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using NUnit.Framework;
 using Pipeline.Imaging;
-using Pipeline.Transforms.Nifti;
+using Pipeline.ImageIO.Nifti;
 using static TorchSharp.torch;
 
 namespace Pipeline.Tests.Runner;

@@ -1,7 +1,7 @@
 using NUnit.Framework;
 using Pipeline.Imaging;
 using Pipeline.Runner;
-using Pipeline.Transforms.Nifti;
+using Pipeline.ImageIO.Nifti;
 using static TorchSharp.torch;
 
 namespace Pipeline.Tests.Runner;

@@ -1,6 +1,6 @@
 using NUnit.Framework;
 using Pipeline.Imaging;
-using Pipeline.Transforms.Nifti;
+using Pipeline.ImageIO.Nifti;
 using static TorchSharp.torch;
 
 namespace Pipeline.Tests.Runner;

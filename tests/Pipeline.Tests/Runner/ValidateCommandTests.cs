@@ -5,7 +5,7 @@ using Pipeline.Networks;
 using Pipeline.Networks.Checkpoints;
 using Pipeline.Networks.Models;
 using Pipeline.Runner;
-using Pipeline.Transforms.Nifti;
+using Pipeline.ImageIO.Nifti;
 using static TorchSharp.torch;
 
 namespace Pipeline.Tests.Runner;

@@ -4,7 +4,7 @@ using Pipeline.Data;
 using Pipeline.Evaluation;
 using Pipeline.Imaging;
 using Pipeline.IO;
-using Pipeline.Transforms.Nifti;
+using Pipeline.ImageIO.Nifti;
 using Pipeline.Transforms.Spatial;
 using static TorchSharp.torch;
 

@@ -3,7 +3,7 @@ using Pipeline.Components;
 using Pipeline.Data;
 using Pipeline.Imaging;
 using Pipeline.Transforms.Loading;
-using Pipeline.Transforms.Nifti;
+using Pipeline.ImageIO.Nifti;
 using static Pipeline.Tests.Transforms.Intensity.IntensityTestData;
 using static TorchSharp.torch;
 

@@ -2,7 +2,7 @@ using NUnit.Framework;
 using Pipeline.Components;
 using Pipeline.Data;
 using Pipeline.Imaging;
-using Pipeline.Transforms.Nifti;
+using Pipeline.ImageIO.Nifti;
 using Pipeline.Transforms.Utility;
 using static Pipeline.Tests.Transforms.Labels.LabelTestData;
 using static TorchSharp.torch;

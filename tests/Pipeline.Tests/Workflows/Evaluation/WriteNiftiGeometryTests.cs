@@ -7,7 +7,7 @@ using Pipeline.Imaging;
 using Pipeline.Inferers;
 using Pipeline.Transforms.Labels;
 using Pipeline.Transforms.Loading;
-using Pipeline.Transforms.Nifti;
+using Pipeline.ImageIO.Nifti;
 using Pipeline.Transforms.Spatial;
 using Pipeline.Workflows.Evaluation;
 using Pipeline.Workflows.Evaluation.Writers;

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using Pipeline.Components;
 using Pipeline.Data;
 using Pipeline.Imaging;
-using Pipeline.Transforms.Nifti;
+using Pipeline.ImageIO.Nifti;
 using static TorchSharp.torch;
 
 namespace Pipeline.Tests.Workflows.Pipelines;

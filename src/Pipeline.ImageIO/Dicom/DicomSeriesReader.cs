@@ -1,0 +1,296 @@
+using System.Collections.Concurrent;
+using Pipeline.Imaging;
+using static TorchSharp.torch;
+
+namespace Pipeline.ImageIO.Dicom;
+
+/// <summary>
+/// Reads a CT or MR series as one volume: the files of a folder (or one file) are grouped by SeriesInstanceUID, one
+/// series is picked by a <see cref="DicomSeriesSelection"/>, and its slices are sorted along the normal of
+/// ImageOrientationPatient by ImagePositionPatient, with rescale slope and intercept applied. Missing slices, uneven
+/// spacing, mixed orientations or sizes and gantry tilt are refused naming the files.
+/// </summary>
+/// <remarks>
+/// The volume is [1, columns, rows, slices] with voxel (i, j, k) the pixel of column i and row j in the k-th slice, and
+/// the affine maps it to RAS millimetres (DICOM's LPS with x and y negated, as nibabel and dcm2niix): the geometry
+/// dcm2niix gives the same series. Stored values stay integers (uint16 becomes int32) when slope is 1 and intercept 0
+/// throughout; otherwise they become float32.
+/// </remarks>
+public static class DicomSeriesReader
+{
+    private const double OrientationTolerance = 1e-4;
+
+    /// <summary>The series under <paramref name="path"/> (a folder, searched recursively, or one file), from their headers.</summary>
+    /// <exception cref="DicomFormatException">Nothing under the path is a DICOM image.</exception>
+    public static IReadOnlyList<DicomSeriesInfo> Scan(string path)
+    {
+        var headers = Headers(path);
+        return [.. headers.GroupBy(h => h.Series).Select(g => Info(g.Key, [.. g])).OrderBy(s => s.SeriesNumber ?? long.MaxValue).ThenBy(s => s.SeriesInstanceUid, StringComparer.Ordinal)];
+    }
+
+    /// <summary>Reads the series <paramref name="selection"/> picks under <paramref name="path"/>; <paramref name="chosen"/> says which.</summary>
+    /// <exception cref="DicomFormatException">No series matches, several match under <see cref="DicomSeriesChoice.Only"/>, or the chosen one is not one regular volume; the message says why.</exception>
+    public static MedicalImage Read(string path, DicomSeriesSelection? selection, out DicomSeriesInfo chosen)
+    {
+        selection ??= new DicomSeriesSelection();
+        var headers = Headers(path);
+        var groups = headers.GroupBy(h => h.Series).Select(g => (Info: Info(g.Key, [.. g]), Slices: g.ToList())).ToList();
+        var matching = groups.Where(g => selection.Matches(g.Info)).ToList();
+        if (matching.Count == 0)
+            throw new DicomFormatException(path, $"no series matches ({selection}); found: {string.Join("; ", groups.Select(g => g.Info))}");
+        if (matching.Count > 1 && selection.Choice == DicomSeriesChoice.Only)
+            throw new DicomFormatException(path, $"{matching.Count} series match ({selection}): {string.Join("; ", matching.Select(g => g.Info))}; narrow the selection");
+        var pick = selection.Choice == DicomSeriesChoice.First
+            ? matching.OrderBy(g => g.Info.SeriesNumber ?? long.MaxValue).First()
+            : matching.OrderByDescending(g => g.Info.Voxels).ThenBy(g => g.Info.SeriesNumber ?? long.MaxValue).First();
+        chosen = pick.Info;
+        return Assemble(path, pick.Slices);
+    }
+
+    /// <summary>Reads the only series under <paramref name="path"/>, or the largest when there are several.</summary>
+    public static MedicalImage Read(string path) => Read(path, null, out _);
+
+    private sealed record Header(string File, string Series, DicomFile Dicom);
+
+    private static List<Header> Headers(string path)
+    {
+        string[] files;
+        if (File.Exists(path)) files = [path];
+        else if (Directory.Exists(path))
+            files = [.. Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories).Where(f => !Path.GetFileName(f).Equals("DICOMDIR", StringComparison.OrdinalIgnoreCase)).Order(StringComparer.Ordinal)];
+        else throw new FileNotFoundException($"{path}: no such file or folder", path);
+
+        var headers = new ConcurrentBag<Header>();
+        ForEach(files.Length, index =>
+        {
+            var file = files[index];
+            // In a folder, files that are not DICOM images (notes, the NIfTI made from them) are passed over.
+            if (files.Length > 1 && !DicomParser.LooksLikeDicom(file) && !file.EndsWith(".dcm", StringComparison.OrdinalIgnoreCase)) return;
+            DicomFile dicom;
+            try
+            {
+                dicom = DicomParser.Read(file, stopAtPixelData: true);
+            }
+            catch (DicomFormatException) when (files.Length > 1)
+            {
+                return;
+            }
+            if (!dicom.Dataset.Contains(DicomTags.Rows)) return;
+            headers.Add(new Header(file, dicom.Dataset.GetString(DicomTags.SeriesInstanceUid) ?? "(no SeriesInstanceUID)", dicom));
+        });
+        if (headers.IsEmpty) throw new DicomFormatException(path, files.Length == 1 ? "the file is not a DICOM image" : "no DICOM image files were found");
+        return [.. headers.OrderBy(h => h.File, StringComparer.Ordinal)];
+    }
+
+    private static DicomSeriesInfo Info(string series, List<Header> slices)
+    {
+        var first = slices[0].Dicom.Dataset;
+        var voxels = slices.Sum(s => (s.Dicom.Dataset.GetInteger(DicomTags.Rows) ?? 0) * (s.Dicom.Dataset.GetInteger(DicomTags.Columns) ?? 0) *
+            Math.Max(1, s.Dicom.Dataset.GetInteger(DicomTags.NumberOfFrames) ?? 1));
+        return new DicomSeriesInfo(series, first.GetString(DicomTags.Modality), first.GetString(DicomTags.SeriesDescription),
+            first.GetInteger(DicomTags.SeriesNumber), [.. slices.Select(s => s.File)], voxels);
+    }
+
+    private sealed record Slice(Header Header, double[] Position, double Distance);
+
+    private static MedicalImage Assemble(string path, List<Header> headers)
+    {
+        var first = headers[0].Dicom.Dataset;
+        if (headers.Count == 1 && (first.GetInteger(DicomTags.NumberOfFrames) ?? 1) > 1)
+            throw new DicomFormatException(headers[0].File, "multi-frame images are not read yet; convert the series to single frames (e.g. with dcmtk's dcmconv or gdcm)");
+        var rows = (int)(first.GetInteger(DicomTags.Rows) ?? 0);
+        var columns = (int)(first.GetInteger(DicomTags.Columns) ?? 0);
+        // A lone image without patient geometry (a secondary capture, say) is placed axis-aligned at the origin, as dcm2niix does.
+        var placed = headers.Count > 1 || first.Contains(DicomTags.ImageOrientationPatient);
+        var orientation = placed ? Orientation(headers[0]) : [1.0, 0, 0, 0, 1, 0];
+        foreach (var header in headers)
+        {
+            var ds = header.Dicom.Dataset;
+            if (ds.GetInteger(DicomTags.Rows) != rows || ds.GetInteger(DicomTags.Columns) != columns)
+                throw new DicomFormatException(header.File, $"the slice is {ds.GetInteger(DicomTags.Rows)}x{ds.GetInteger(DicomTags.Columns)}, the series' first {rows}x{columns}");
+            if (!placed) continue;
+            var other = Orientation(header);
+            if (other.Zip(orientation).Any(p => Math.Abs(p.First - p.Second) > OrientationTolerance))
+                throw new DicomFormatException(header.File, $"the slice's orientation [{Format(other)}] differs from the series' first [{Format(orientation)}]; mixed orientations are not one volume");
+        }
+        double[] rowDirection = orientation[..3], columnDirection = orientation[3..];
+        var normal = Cross(rowDirection, columnDirection);
+        var slices = headers.Select(h => placed ? Position(h) : [0.0, 0, 0]).Select((p, i) => new Slice(headers[i], p, Dot(p, normal))).OrderBy(s => s.Distance).ToList();
+        var spacing = placed || first.Contains(DicomTags.PixelSpacing) ? PixelSpacing(headers[0]) : (Row: 1.0, Column: 1.0);
+
+        double[] sliceStep;
+        if (slices.Count == 1)
+        {
+            var thickness = Optional(headers[0], DicomTags.SliceThickness, 1.0) is var t && t > 0 ? t : 1.0;
+            sliceStep = [.. normal.Select(v => v * thickness)];
+        }
+        else
+        {
+            var gaps = slices.Zip(slices.Skip(1), (a, b) => b.Distance - a.Distance).ToArray();
+            var median = gaps.Order().ElementAt(gaps.Length / 2);
+            for (var g = 0; g < gaps.Length; g++)
+            {
+                if (gaps[g] < 1e-3)
+                    throw new DicomFormatException(slices[g + 1].Header.File, $"two slices lie at the same position ({slices[g].Header.File} too); the folder may hold two acquisitions of one series");
+                if (gaps[g] > 1.5 * median)
+                    throw new DicomFormatException(path, $"a slice is missing between {Path.GetFileName(slices[g].Header.File)} and {Path.GetFileName(slices[g + 1].Header.File)} " +
+                        $"({gaps[g]:0.###} mm apart where the series' spacing is {median:0.###} mm)");
+                if (Math.Abs(gaps[g] - median) > Math.Max(1e-3, 1e-3 * median) + 0.01 * median)
+                    throw new DicomFormatException(path, $"the slice spacing is not uniform: {gaps[g]:0.###} mm between {Path.GetFileName(slices[g].Header.File)} " +
+                        $"and {Path.GetFileName(slices[g + 1].Header.File)}, {median:0.###} mm elsewhere");
+            }
+            var span = Subtract(slices[^1].Position, slices[0].Position);
+            sliceStep = [.. span.Select(v => v / (slices.Count - 1))];
+            var tilt = Math.Acos(Math.Min(1, Math.Abs(Dot(span, normal)) / Norm(span))) * 180 / Math.PI;
+            if (tilt > 0.05)
+                throw new DicomFormatException(path, $"the slices are sheared by {tilt:0.##}° from the normal of their orientation (gantry tilt); resample the series to an orthogonal grid first (e.g. dcm2niix does)");
+        }
+
+        var lps = new double[16];
+        for (var r = 0; r < 3; r++)
+        {
+            lps[4 * r + 0] = rowDirection[r] * spacing.Column;
+            lps[4 * r + 1] = columnDirection[r] * spacing.Row;
+            lps[4 * r + 2] = sliceStep[r];
+            lps[4 * r + 3] = slices[0].Position[r];
+        }
+        lps[15] = 1;
+        // LPS to RAS: x and y change sign.
+        for (var c = 0; c < 4; c++)
+        {
+            // Adding zero turns -0 into 0, so printed affines do not show "-0".
+            lps[c] = -lps[c] + 0.0;
+            lps[4 + c] = -lps[4 + c] + 0.0;
+        }
+        var affine = AffineMatrix.FromRowMajor(lps);
+
+        var rescale = slices.Select(s => (Slope: Optional(s.Header, DicomTags.RescaleSlope, 1.0), Intercept: Optional(s.Header, DicomTags.RescaleIntercept, 0.0))).ToArray();
+        var integral = rescale.All(r => r.Slope == 1 && r.Intercept == 0);
+        var n = slices.Count;
+        if ((long)rows * columns * n > Array.MaxLength)
+            throw new DicomFormatException(path, $"{n} slices of {rows}x{columns} are more voxels than one volume may hold");
+        var plane = rows * columns;
+        var values = new float[(long)plane * n];
+        var raw = integral ? new int[(long)plane * n] : null;
+        ForEach(n, ReadSlice);
+
+        void ReadSlice(int k)
+        {
+            var file = slices[k].Header.File;
+            int[] frame;
+            try
+            {
+                frame = DicomPixels.Frame(DicomParser.Read(file), 0, 1);
+            }
+            catch (InvalidDataException e)
+            {
+                throw new DicomFormatException(file, e.Message);
+            }
+            var (slope, intercept) = rescale[k];
+            // Voxel (i, j, k) is column i, row j of slice k: [columns, rows, slices] in C order.
+            for (var r = 0; r < rows; r++)
+                for (var c = 0; c < columns; c++)
+                {
+                    var target = ((long)c * rows + r) * n + k;
+                    var v = frame[r * columns + c];
+                    if (raw is not null) raw[target] = v;
+                    else values[target] = (float)(v * slope + intercept);
+                }
+        }
+
+        long[] shape = [1, columns, rows, n];
+        Tensor data;
+        if (raw is null) data = tensor(values, shape);
+        else
+        {
+            var bits = first.GetInteger(DicomTags.BitsAllocated) ?? 16;
+            var signed = first.GetInteger(DicomTags.PixelRepresentation) == 1;
+            using var wide = tensor(raw, shape);
+            data = wide.to_type(bits == 8 && !signed ? ScalarType.Byte : bits == 8 ? ScalarType.Int8 : signed ? ScalarType.Int16 : ScalarType.Int32);
+        }
+        var properties = new ImageProperties
+        {
+            SourceFiles = [.. slices.Select(s => s.Header.File)],
+            OriginalAffine = affine,
+            OriginalSpatialShape = shape[1..],
+        };
+        return new MedicalImage(data, affine, properties);
+    }
+
+    private static double[] Orientation(Header header)
+    {
+        var values = Decimals(header, DicomTags.ImageOrientationPatient, 6);
+        var row = values[..3];
+        var column = values[3..];
+        if (Math.Abs(Norm(row) - 1) > 1e-2 || Math.Abs(Norm(column) - 1) > 1e-2 || Math.Abs(Dot(row, column)) > 1e-2)
+            throw new DicomFormatException(header.File, $"ImageOrientationPatient [{Format(values)}] is not two orthogonal unit vectors");
+        return values;
+    }
+
+    // Runs body for 0..count-1 in parallel; a file's format error comes out as itself, the same file named whichever thread failed first.
+    private static void ForEach(int count, Action<int> body)
+    {
+        try
+        {
+            Parallel.For(0, count, body);
+        }
+        catch (AggregateException e) when (e.InnerExceptions.All(x => x is DicomFormatException))
+        {
+            throw e.InnerExceptions.Cast<DicomFormatException>().OrderBy(x => x.Path, StringComparer.Ordinal).First();
+        }
+    }
+
+    // A single optional number (e.g. RescaleSlope), or the default when absent.
+    private static double Optional(Header header, DicomTag tag, double absent)
+    {
+        try
+        {
+            return header.Dicom.Dataset.GetDecimals(tag) is [var value, ..] && double.IsFinite(value) ? value
+                : header.Dicom.Dataset.Contains(tag) && header.Dicom.Dataset.GetString(tag) is not null
+                    ? throw new DicomFormatException(header.File, $"{tag} holds '{header.Dicom.Dataset.GetString(tag)}', which is not a finite number")
+                    : absent;
+        }
+        catch (FormatException)
+        {
+            throw new DicomFormatException(header.File, $"{tag} holds '{header.Dicom.Dataset.GetString(tag)}', which is not a number");
+        }
+    }
+
+    private static double[] Position(Header header) => Decimals(header, DicomTags.ImagePositionPatient, 3);
+
+    private static (double Row, double Column) PixelSpacing(Header header)
+    {
+        var values = Decimals(header, DicomTags.PixelSpacing, 2);
+        if (values.Any(v => !(v > 0)))
+            throw new DicomFormatException(header.File, $"PixelSpacing [{Format(values)}] is not two positive sizes");
+        return (values[0], values[1]);
+    }
+
+    private static double[] Decimals(Header header, DicomTag tag, int count)
+    {
+        double[]? values;
+        try
+        {
+            values = header.Dicom.Dataset.GetDecimals(tag);
+        }
+        catch (FormatException)
+        {
+            throw new DicomFormatException(header.File, $"{tag} holds '{header.Dicom.Dataset.GetString(tag)}', which is not {count} numbers");
+        }
+        if (values is null || values.Length != count || values.Any(v => !double.IsFinite(v)))
+            throw new DicomFormatException(header.File, values is null
+                ? $"the image has no {tag}; without it the slices cannot be placed in space"
+                : $"{tag} holds {values.Length} value(s), not {count}");
+        return values;
+    }
+
+    private static double Dot(double[] a, double[] b) => a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
+
+    private static double Norm(double[] a) => Math.Sqrt(Dot(a, a));
+
+    private static double[] Cross(double[] a, double[] b) => [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
+
+    private static double[] Subtract(double[] a, double[] b) => [a[0] - b[0], a[1] - b[1], a[2] - b[2]];
+
+    private static string Format(double[] values) => string.Join(", ", values.Select(v => v.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture)));
+}

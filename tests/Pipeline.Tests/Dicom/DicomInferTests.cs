@@ -1,0 +1,72 @@
+using NUnit.Framework;
+using Pipeline.ImageIO.Nifti;
+using Pipeline.Runner;
+using Pipeline.Tests.Runner;
+using Pipeline.Transforms.Spatial;
+
+namespace Pipeline.Tests.Dicom;
+
+/// <summary><c>mmar infer --input</c> on a DICOM series folder segments it as it segments the same image as NIfTI, and data lists may name DICOM folders.</summary>
+[NonParallelizable]
+public sealed class DicomInferTests
+{
+    private string _dir = "";
+
+    private static string Fixture(string name) => Path.Combine(TestContext.CurrentContext.TestDirectory, "Fixtures", "dicom", name);
+
+    [OneTimeSetUp]
+    public void Train()
+    {
+        _dir = TinyTrainingMmar.Create(TinyTrainingMmar.Config.Replace("\"epochs\": 2", "\"epochs\": 1", StringComparison.Ordinal));
+        Assert.That(CliRun.Invoke("train", "-m", _dir).ExitCode, Is.EqualTo(ExitCodes.Success));
+        File.WriteAllText(Path.Combine(_dir, "config", "config_validation.json"), """
+            {
+              "pre_transforms": [
+                { "name": "LoadImage", "args": { "fields": "image", "series_modality": "MR" } },
+                { "name": "ScaleIntensityRange", "args": { "fields": "image", "a_min": 0, "a_max": 255, "b_min": -1.0, "b_max": 2.0, "clip": true } }
+              ],
+              "model_loader": { "name": "CheckpointLoader", "args": { "checkpoint_dir": "{MMAR_CKPT_DIR}" } },
+              "inferer": { "name": "ScanWindowInferer", "args": { "roi_size": [32, 32, 16], "batch_size": 2 } },
+              "post_transforms": [ { "name": "ArgmaxAcrossChannels", "args": { "fields": "model", "dtype": "uint8" } } ],
+              "writers": [ { "name": "WriteNifti", "args": { "field": "model", "dtype": "uint8" } } ]
+            }
+            """);
+    }
+
+    [OneTimeTearDown]
+    public void Remove() => Directory.Delete(_dir, recursive: true);
+
+    [Test]
+    public void ADicomFolderIsSegmentedAsTheSameImageAsNifti()
+    {
+        var series = Fixture("mr_axial_explicit_le");
+        var fromDicom = CliRun.Invoke("infer", "-m", _dir, "-i", series, "-o", Path.Combine(_dir, "from_dicom"));
+        var fromNifti = CliRun.Invoke("infer", "-m", _dir, "-i", Path.Combine(series, "golden.nii.gz"), "-o", Path.Combine(_dir, "from_nifti"));
+
+        Assert.That(fromDicom.ExitCode, Is.EqualTo(ExitCodes.Success), fromDicom.ToString());
+        Assert.That(fromNifti.ExitCode, Is.EqualTo(ExitCodes.Success), fromNifti.ToString());
+        using var a = NiftiReader.Read(Directory.GetFiles(Path.Combine(_dir, "from_dicom"), "*_model.nii.gz", SearchOption.AllDirectories).Single());
+        using var b = NiftiReader.Read(Directory.GetFiles(Path.Combine(_dir, "from_nifti"), "*_model.nii.gz", SearchOption.AllDirectories).Single());
+        // dcm2niix stores the axes in its own order; in world space (RAS order) the masks must be the same.
+        using var x = Reorientation.Apply(a, "RAS");
+        using var y = Reorientation.Apply(b, "RAS");
+        Assert.That(x.Affine.ApproximatelyEquals(y.Affine, 1e-4), Is.True, $"{x.Affine}\n{y.Affine}");
+        Assert.That(x.Data.eq(y.Data).all().item<bool>(), Is.True, "the masks differ voxel for voxel");
+        Assert.That(x.Data.sum().item<long>(), Is.GreaterThan(0), "the model segments something");
+    }
+
+    [Test]
+    public void ADataListMayNameADicomFolderForADicomLoaderOnly()
+    {
+        File.WriteAllText(Path.Combine(_dir, "config", "dicom_list.json"), $$"""{ "validation": [ { "image": "{{Fixture("ct_axial")}}" } ] }""");
+
+        var dicom = CliRun.Invoke("check", "-m", _dir, "-c", "config/config_validation.json", "--set", "DATASET_JSON=config/dicom_list.json");
+        File.WriteAllText(Path.Combine(_dir, "config", "nifti_only.json"),
+            File.ReadAllText(Path.Combine(_dir, "config", "config_validation.json")).Replace("\"LoadImage\", \"args\": { \"fields\": \"image\", \"series_modality\": \"MR\" }", "\"LoadNifti\", \"args\": { \"fields\": \"image\" }", StringComparison.Ordinal));
+        var nifti = CliRun.Invoke("check", "-m", _dir, "-c", "config/nifti_only.json", "--set", "DATASET_JSON=config/dicom_list.json");
+
+        Assert.That(dicom.ExitCode, Is.EqualTo(ExitCodes.Success), dicom.ToString());
+        Assert.That(nifti.ExitCode, Is.EqualTo(ExitCodes.ConfigError), nifti.ToString());
+        Assert.That(nifti.Error, Does.Contain("validation[0].image").And.Contain("is a folder"));
+    }
+}
