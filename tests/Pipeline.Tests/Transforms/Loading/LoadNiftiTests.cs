@@ -144,10 +144,23 @@ public sealed class LoadNiftiTests
     [Test]
     public void AFieldHoldingSomethingElseIsReported()
     {
-        using var context = Context(("image", Image(zeros(1, 2, 2))), ("empty", Array.Empty<string>()));
-        Assert.That(() => new LoadNifti(["image"]).Apply(context),
-            Throws.TypeOf<SampleFieldException>().With.Message.Contains("file path").And.Message.Contains("MedicalImage"));
+        using var context = Context(("number", 42), ("empty", Array.Empty<string>()));
+        Assert.That(() => new LoadNifti(["number"]).Apply(context),
+            Throws.TypeOf<SampleFieldException>().With.Message.Contains("file path").And.Message.Contains("Int32"));
         Assert.That(() => new LoadNifti(["empty"]).Apply(context), Throws.TypeOf<SampleFieldException>().With.Message.Contains("empty"));
+    }
+
+    [Test]
+    public void AnImageAlreadyInTheFieldIsTakenAsLoaded()
+    {
+        // What the embedding API hands in for a stream or a voxel array: converted like a file's data, not read again.
+        using var context = Context(("image", Image(ones(1, 2, 2, 2, dtype: ScalarType.Int16))));
+
+        new LoadNifti(["image"]).Apply(context);
+
+        var image = context.GetImage("image", "the test");
+        Assert.That(image.Data.dtype, Is.EqualTo(ScalarType.Float32));
+        Assert.That(image.Data.sum().item<float>(), Is.EqualTo(8f));
     }
 
     [Test]
