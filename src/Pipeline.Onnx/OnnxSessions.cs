@@ -61,14 +61,15 @@ public static partial class OnnxSessions
         using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL, IntraOpNumThreads = threads };
         foreach (var provider in providers.Where(p => p != ExecutionProvider.Cpu))
         {
-            if (Unavailable(provider) is { } reason) throw new ExecutionProviderException(reason, null);
+            if (NotBuilt(provider) is { } reason) throw new ExecutionProviderException(reason, null);
             try
             {
                 Append(options, provider, deviceId, modelPath);
             }
             catch (OnnxRuntimeException e)
             {
-                throw new ExecutionProviderException($"ONNX Runtime's {Name(provider)} execution provider cannot start: {e.Message.TrimEnd('.')}", e);
+                // Only now is the provider's library probed for what it lacks: on a working machine it is loaded once, by ONNX Runtime.
+                throw new ExecutionProviderException(CannotStart(provider, MissingLibrary(provider) ?? e.Message.TrimEnd('.')), e);
             }
         }
         return new InferenceSession(modelPath, options);
@@ -78,12 +79,18 @@ public static partial class OnnxSessions
     public static string? Unavailable(ExecutionProvider provider)
     {
         if (provider == ExecutionProvider.Cpu) return null;
-        var built = Built;
-        if (!built.Contains(provider))
-            return $"ONNX Runtime's {Name(provider)} execution provider is not in this build, which carries {string.Join(", ", built.Select(Name))}; " +
-                "build with -p:OnnxRuntimeGpu=true (the Microsoft.ML.OnnxRuntime.Gpu.Linux package), or use execution_providers [\"cpu\"]";
-        return MissingLibrary(provider) is { } missing ? $"ONNX Runtime's {Name(provider)} execution provider cannot start: {missing}" : null;
+        return NotBuilt(provider) ?? (MissingLibrary(provider) is { } missing ? CannotStart(provider, missing) : null);
     }
+
+    private static string? NotBuilt(ExecutionProvider provider)
+    {
+        var built = Built;
+        return built.Contains(provider) ? null
+            : $"ONNX Runtime's {Name(provider)} execution provider is not in this build, which carries {string.Join(", ", built.Select(Name))}; " +
+              "build with -p:OnnxRuntimeGpu=true (the Microsoft.ML.OnnxRuntime.Gpu.Linux package), or use execution_providers [\"cpu\"]";
+    }
+
+    private static string CannotStart(ExecutionProvider provider, string why) => $"ONNX Runtime's {Name(provider)} execution provider cannot start: {why}";
 
     /// <summary>Where the TensorRT provider keeps the engines it builds for <paramref name="modelPath"/>: a folder beside the model, so later runs skip the build.</summary>
     public static string EngineCacheFolder(string modelPath) =>
