@@ -56,7 +56,7 @@ public sealed class OnnxRuntimeNetwork : nn.Module<Tensor, Tensor>, INetwork, IC
     public int ConcurrentCalls => _sessions.Length;
 
     /// <summary>Forward calls each session has run, in the order given.</summary>
-    public IReadOnlyList<long> CallsPerSession => [.. _calls.Select(c => Interlocked.Read(ref c))];
+    public IReadOnlyList<long> CallsPerSession => [.. Enumerable.Range(0, _calls.Length).Select(i => Interlocked.Read(ref _calls[i]))];
 
     /// <inheritdoc />
     public override unsafe Tensor forward(Tensor x)
