@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-using Google.Protobuf;
 using Onnx;
 
 namespace Pipeline.Onnx;
@@ -27,29 +25,29 @@ internal static class BatchNormFolding
             if (!conv.Input.Skip(1).All(name => initializers.ContainsKey(name) && readers[name] == 1)) continue;
             if (!norm.Input.Skip(1).All(initializers.ContainsKey)) continue;
             var eps = norm.Attribute.FirstOrDefault(a => a.Name == "epsilon")?.F ?? 1e-5f;
-            var scale = Floats(initializers[norm.Input[1]]);
-            var shift = Floats(initializers[norm.Input[2]]);
-            var mean = Floats(initializers[norm.Input[3]]);
-            var variance = Floats(initializers[norm.Input[4]]);
+            var scale = InitializerValues.Floats(initializers[norm.Input[1]]);
+            var shift = InitializerValues.Floats(initializers[norm.Input[2]]);
+            var mean = InitializerValues.Floats(initializers[norm.Input[3]]);
+            var variance = InitializerValues.Floats(initializers[norm.Input[4]]);
             var weight = initializers[conv.Input[1]];
-            var values = Floats(weight);
+            var values = InitializerValues.Floats(weight);
             var channels = scale.Length;
             if (weight.Dims[0] != channels) continue;
             var perChannel = values.Length / channels;
-            var bias = conv.Input.Count > 2 ? Floats(initializers[conv.Input[2]]) : new float[channels];
+            var bias = conv.Input.Count > 2 ? InitializerValues.Floats(initializers[conv.Input[2]]) : new float[channels];
             for (var c = 0; c < channels; c++)
             {
                 var factor = (double)scale[c] / Math.Sqrt((double)variance[c] + eps);
                 for (var i = c * perChannel; i < (c + 1) * perChannel; i++) values[i] = (float)(values[i] * factor);
                 bias[c] = (float)((bias[c] - (double)mean[c]) * factor + shift[c]);
             }
-            SetFloats(weight, values);
-            if (conv.Input.Count > 2) SetFloats(initializers[conv.Input[2]], bias);
+            InitializerValues.Set(weight, values, TensorProto.Types.DataType.Float);
+            if (conv.Input.Count > 2) InitializerValues.Set(initializers[conv.Input[2]], bias, TensorProto.Types.DataType.Float);
             else
             {
                 var biasProto = new TensorProto { Name = conv.Input[1] + ".folded_bias", DataType = (int)TensorProto.Types.DataType.Float };
                 biasProto.Dims.Add(channels);
-                SetFloats(biasProto, bias);
+                InitializerValues.Set(biasProto, bias, TensorProto.Types.DataType.Float);
                 graph.Initializer.Add(biasProto);
                 conv.Input.Add(biasProto.Name);
             }
@@ -60,15 +58,5 @@ internal static class BatchNormFolding
         var used = graph.Node.SelectMany(n => n.Input).ToHashSet(StringComparer.Ordinal);
         foreach (var unused in graph.Initializer.Where(i => !used.Contains(i.Name)).ToList()) graph.Initializer.Remove(unused);
         return folded.Count;
-    }
-
-    private static float[] Floats(TensorProto tensor) =>
-        tensor.DataType != (int)TensorProto.Types.DataType.Float ? throw new InvalidOperationException($"{tensor.Name} is not float32")
-        : tensor.RawData.Length > 0 ? MemoryMarshal.Cast<byte, float>(tensor.RawData.Span).ToArray() : [.. tensor.FloatData];
-
-    private static void SetFloats(TensorProto tensor, float[] values)
-    {
-        tensor.FloatData.Clear();
-        tensor.RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(values.AsSpan()));
     }
 }

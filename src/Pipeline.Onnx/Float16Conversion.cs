@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-using Google.Protobuf;
 using Onnx;
 using Pipeline.Networks.Export;
 
@@ -44,9 +42,7 @@ internal static class Float16Conversion
 
     private static void ToHalf(TensorProto initializer)
     {
-        float[] values = initializer.RawData.Length > 0
-            ? MemoryMarshal.Cast<byte, float>(initializer.RawData.Span).ToArray()
-            : [.. initializer.FloatData];
+        var values = InitializerValues.Floats(initializer);
         var halves = new Half[values.Length];
         for (var i = 0; i < values.Length; i++)
         {
@@ -55,9 +51,7 @@ internal static class Float16Conversion
                 throw new ExportNotSupportedException(
                     $"the weight '{initializer.Name}' holds {values[i]}, beyond float16's range (±65504); export it in fp32");
         }
-        initializer.FloatData.Clear();
-        initializer.DataType = (int)TensorProto.Types.DataType.Float16;
-        initializer.RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(halves.AsSpan()));
+        InitializerValues.Set(initializer, halves, TensorProto.Types.DataType.Float16);
     }
 
     private static NodeProto Cast(string from, string to, TensorProto.Types.DataType type)
