@@ -12,7 +12,7 @@ public static class MedicalImageFiles
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         if (Directory.Exists(path)) return MedicalImageFormat.Dicom;
-        if (File.Exists(path) && (DicomParser.LooksLikeDicom(path) || path.EndsWith(".dcm", StringComparison.OrdinalIgnoreCase))) return MedicalImageFormat.Dicom;
+        if (File.Exists(path) && DicomParser.LooksLikeDicom(path)) return MedicalImageFormat.Dicom;
         return MedicalImageFormat.Nifti;
     }
 

@@ -56,9 +56,10 @@ public static class DicomParser
         }
     }
 
-    /// <summary>Whether the file at <paramref name="path"/> starts like DICOM (Part 10 "DICM" at byte 128, or at 0).</summary>
+    /// <summary>Whether the file at <paramref name="path"/> is taken for DICOM: it carries the Part 10 "DICM" marker (at byte 128, or at 0), or it is named .dcm (a bare dataset has no marker).</summary>
     public static bool LooksLikeDicom(string path)
     {
+        if (path.EndsWith(".dcm", StringComparison.OrdinalIgnoreCase)) return true;
         try
         {
             using var file = File.OpenRead(path);

@@ -22,19 +22,18 @@ public static class DicomSeriesReader
 
     /// <summary>The series under <paramref name="path"/> (a folder, searched recursively, or one file), from their headers.</summary>
     /// <exception cref="DicomFormatException">Nothing under the path is a DICOM image.</exception>
-    public static IReadOnlyList<DicomSeriesInfo> Scan(string path)
-    {
-        var headers = Headers(path);
-        return [.. headers.GroupBy(h => h.Series).Select(g => Info(g.Key, [.. g])).OrderBy(s => s.SeriesNumber ?? long.MaxValue).ThenBy(s => s.SeriesInstanceUid, StringComparer.Ordinal)];
-    }
+    public static IReadOnlyList<DicomSeriesInfo> Scan(string path) => [.. Groups(path).Select(g => g.Info)];
 
     /// <summary>Reads the series <paramref name="selection"/> picks under <paramref name="path"/>; <paramref name="chosen"/> says which.</summary>
     /// <exception cref="DicomFormatException">No series matches, several match under <see cref="DicomSeriesChoice.Only"/>, or the chosen one is not one regular volume; the message says why.</exception>
-    public static MedicalImage Read(string path, DicomSeriesSelection? selection, out DicomSeriesInfo chosen)
+    public static MedicalImage Read(string path, DicomSeriesSelection? selection, out DicomSeriesInfo chosen) => Read(path, selection, out chosen, out _);
+
+    /// <summary>As <see cref="Read(string, DicomSeriesSelection?, out DicomSeriesInfo)"/>, also giving every series found (what <see cref="Scan"/> gives), from the same header reads.</summary>
+    public static MedicalImage Read(string path, DicomSeriesSelection? selection, out DicomSeriesInfo chosen, out IReadOnlyList<DicomSeriesInfo> found)
     {
         selection ??= new DicomSeriesSelection();
-        var headers = Headers(path);
-        var groups = headers.GroupBy(h => h.Series).Select(g => (Info: Info(g.Key, [.. g]), Slices: g.ToList())).ToList();
+        var groups = Groups(path);
+        found = [.. groups.Select(g => g.Info)];
         var matching = groups.Where(g => selection.Matches(g.Info)).ToList();
         if (matching.Count == 0)
             throw new DicomFormatException(path, $"no series matches ({selection}); found: {string.Join("; ", groups.Select(g => g.Info))}");
@@ -46,6 +45,11 @@ public static class DicomSeriesReader
         chosen = pick.Info;
         return Assemble(path, pick.Slices);
     }
+
+    // The series under path with their slices' headers, by series number (then UID).
+    private static List<(DicomSeriesInfo Info, List<Header> Slices)> Groups(string path) =>
+        [.. Headers(path).GroupBy(h => h.Series).Select(g => (Info: Info(g.Key, [.. g]), Slices: g.ToList()))
+            .OrderBy(g => g.Info.SeriesNumber ?? long.MaxValue).ThenBy(g => g.Info.SeriesInstanceUid, StringComparer.Ordinal)];
 
     /// <summary>Reads the only series under <paramref name="path"/>, or the largest when there are several.</summary>
     public static MedicalImage Read(string path) => Read(path, null, out _);
@@ -65,7 +69,7 @@ public static class DicomSeriesReader
         {
             var file = files[index];
             // In a folder, files that are not DICOM images (notes, the NIfTI made from them) are passed over.
-            if (files.Length > 1 && !DicomParser.LooksLikeDicom(file) && !file.EndsWith(".dcm", StringComparison.OrdinalIgnoreCase)) return;
+            if (files.Length > 1 && !DicomParser.LooksLikeDicom(file)) return;
             DicomFile dicom;
             try
             {

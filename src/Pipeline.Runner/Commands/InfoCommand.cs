@@ -38,8 +38,7 @@ public static class InfoCommand
         MedicalImage image;
         if (dicom)
         {
-            series = DicomSeriesReader.Scan(path);
-            image = DicomSeriesReader.Read(path, null, out var picked);
+            image = DicomSeriesReader.Read(path, null, out var picked, out series);
             chosen = picked;
         }
         else
