@@ -175,14 +175,7 @@ public static class InferBenchmark
         output.WriteLine($"  peak RSS: {peak / 1e6:0} MB");
     }
 
-    private static int[]? ParsePositive(string text)
-    {
-        var parts = text.Split(',', StringSplitOptions.TrimEntries);
-        var values = new int[parts.Length];
-        for (var i = 0; i < parts.Length; i++)
-            if (!int.TryParse(parts[i], NumberStyles.Integer, CultureInfo.InvariantCulture, out values[i]) || values[i] <= 0) return null;
-        return values;
-    }
+    private static int[]? ParsePositive(string text) => PositiveSizes.TryParse(text, out var values) ? values : null;
 
     /// <summary>Forwards to the measured network and adds up the wall time spent in its forward calls.</summary>
     private sealed class TimedNetwork : nn.Module<Tensor, Tensor>, INetwork

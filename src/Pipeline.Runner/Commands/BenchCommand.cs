@@ -118,12 +118,5 @@ public static class BenchCommand
         return command;
     }
 
-    private static long[]? ParseSize(string text)
-    {
-        var parts = text.Split(',', StringSplitOptions.TrimEntries);
-        var dims = new long[parts.Length];
-        for (var i = 0; i < parts.Length; i++)
-            if (!long.TryParse(parts[i], NumberStyles.Integer, CultureInfo.InvariantCulture, out dims[i]) || dims[i] <= 0) return null;
-        return dims.Length == 3 ? dims : null;
-    }
+    private static long[]? ParseSize(string text) => PositiveSizes.TryParse(text, out var sizes) && sizes.Length == 3 ? [.. sizes.Select(s => (long)s)] : null;
 }

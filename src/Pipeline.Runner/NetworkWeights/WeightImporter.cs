@@ -10,6 +10,8 @@ using Pipeline.Networks.Weights;
 using Pipeline.Workflows;
 using Pipeline.Inference;
 
+using Pipeline.Runner.Console;
+
 namespace Pipeline.Runner.NetworkWeights;
 
 /// <summary>Builds the network a spec file names, copies a safetensors state dict into it and saves the result as a checkpoint.</summary>
@@ -63,13 +65,6 @@ public static class WeightImporter
         return new Report(checkpointPath, spec, network.InputContract, parameters, import);
     }
 
-    private static int[] ParseShape(string text)
-    {
-        var parts = text.Split(',', StringSplitOptions.TrimEntries);
-        var shape = new int[parts.Length];
-        for (var i = 0; i < parts.Length; i++)
-            if (!int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out shape[i]) || shape[i] < 1)
-                throw new ConfigException("(command line)", "--input-shape", $"'{text}' is not a spatial shape; give positive integers such as 96,96,96");
-        return shape;
-    }
+    private static int[] ParseShape(string text) => PositiveSizes.TryParse(text, out var shape) ? shape
+        : throw new ConfigException("(command line)", "--input-shape", $"'{text}' is not a spatial shape; give positive integers such as 96,96,96");
 }
