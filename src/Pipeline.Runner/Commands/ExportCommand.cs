@@ -47,7 +47,9 @@ public static class ExportCommand
             var error = parse.InvocationConfiguration.Error;
             var mmar = parse.GetValue(options.Mmar);
             var (spec, weights) = (parse.GetValue(model), parse.GetValue(from));
-            if ((mmar is null) == (spec is null || weights is null) || (mmar is not null && (spec ?? weights) is not null) || (mmar is null && parse.GetValue(checkpoint) is not null))
+            var fromMmar = mmar is not null && spec is null && weights is null;
+            var fromWeights = mmar is null && spec is not null && weights is not null && parse.GetValue(checkpoint) is null;
+            if (!fromMmar && !fromWeights)
             {
                 error.WriteLine("error: give either -m MMAR [--checkpoint FILE], or --model SPEC.json --from WEIGHTS without an MMAR");
                 return ExitCodes.ConfigError;
@@ -58,15 +60,10 @@ public static class ExportCommand
                 return ExitCodes.ConfigError;
             }
             int[]? shape = null;
-            if (parse.GetValue(inputShape) is { } text)
+            if (parse.GetValue(inputShape) is { } text && !PositiveSizes.TryParse(text, out shape))
             {
-                var parts = text.Split(',', StringSplitOptions.TrimEntries);
-                if (parts.Any(p => !int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out var v) || v < 1))
-                {
-                    error.WriteLine($"error: --input-shape '{text}': accepted positive sizes separated by commas, e.g. 96,96,96");
-                    return ExitCodes.ConfigError;
-                }
-                shape = [.. parts.Select(p => int.Parse(p, CultureInfo.InvariantCulture))];
+                error.WriteLine($"error: --input-shape '{text}': accepted positive sizes separated by commas, e.g. 96,96,96");
+                return ExitCodes.ConfigError;
             }
             var exportOptions = new OnnxExportOptions(o, shape)
             {
