@@ -75,8 +75,8 @@ public sealed class MmarSegmenter : IDisposable
         }
     }
 
-    /// <summary>Segments the NIfTI image at <paramref name="path"/> (.nii, .nii.gz, or an .hdr/.img pair).</summary>
-    /// <param name="path">The image file.</param>
+    /// <summary>Segments the image at <paramref name="path"/>: a NIfTI file (.nii, .nii.gz, an .hdr/.img pair), or a DICOM file or series folder when the config's loader reads DICOM (LoadImage, LoadDicom).</summary>
+    /// <param name="path">The image file or DICOM folder.</param>
     /// <param name="probabilities">Also return the network's per-class output.</param>
     /// <param name="progress">Receives each stage as it starts.</param>
     /// <param name="cancellation">Checked between stages and while waiting for the network.</param>
@@ -86,7 +86,7 @@ public sealed class MmarSegmenter : IDisposable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var full = Path.GetFullPath(path);
-        if (!File.Exists(full)) throw new FileNotFoundException($"{full}: the image does not exist", full);
+        if (!File.Exists(full) && !Directory.Exists(full)) throw new FileNotFoundException($"{full}: the image does not exist", full);
         return Run(DatalistSamples.CreateContext(DatalistItem.ForImage(0, full), 0, 0), probabilities, progress, cancellation);
     }
 

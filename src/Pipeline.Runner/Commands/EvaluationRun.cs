@@ -129,10 +129,13 @@ public static class EvaluationRun
             var files = Directory.EnumerateFiles(full)
                 .Where(f => f.EndsWith(".nii.gz", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".nii", StringComparison.OrdinalIgnoreCase))
                 .Order(StringComparer.Ordinal).ToList();
-            // A folder of DICOM files is one image: the series the config's loader picks from it.
-            if (files.Count == 0 && Directory.EnumerateFiles(full, "*", SearchOption.AllDirectories).Take(1000)
-                    .Any(f => f.EndsWith(".dcm", StringComparison.OrdinalIgnoreCase) || ImageIO.Dicom.DicomParser.LooksLikeDicom(f)))
-                return [DatalistItem.ForImage(0, full)];
+            // A folder of DICOM files is one image: the series the config's loader picks from it. Beside NIfTI images it
+            // would be read as the folder of NIfTI images, so a mixed folder is refused rather than guessed at.
+            var dicom = Directory.EnumerateFiles(full, "*", SearchOption.AllDirectories).Take(1000).Any(ImageIO.Dicom.DicomParser.LooksLikeDicom);
+            if (dicom && files.Count > 0)
+                throw new ConfigException("", "--input",
+                    $"{full}: the folder holds both NIfTI images ({Path.GetFileName(files[0])}) and DICOM files; name one image file, a folder of NIfTI images, or a folder of DICOM files");
+            if (dicom) return [DatalistItem.ForImage(0, full)];
             if (files.Count == 0) throw new ConfigException("", "--input", $"{full}: the folder holds no .nii or .nii.gz images and no DICOM files");
             return files.Select((f, i) => DatalistItem.ForImage(i, f)).ToList();
         }

@@ -14,6 +14,14 @@ public sealed class DicomInferTests
 
     private static string Fixture(string name) => Path.Combine(TestContext.CurrentContext.TestDirectory, "Fixtures", "dicom", name);
 
+    // The series' DICOM files alone, without the golden NIfTI the fixture folder also holds.
+    private string SeriesOnly(string name)
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(_dir, "series", name)).FullName;
+        foreach (var file in Directory.GetFiles(Fixture(name), "*.dcm")) File.Copy(file, Path.Combine(folder, Path.GetFileName(file)), overwrite: true);
+        return folder;
+    }
+
     [OneTimeSetUp]
     public void Train()
     {
@@ -22,7 +30,7 @@ public sealed class DicomInferTests
         File.WriteAllText(Path.Combine(_dir, "config", "config_validation.json"), """
             {
               "pre_transforms": [
-                { "name": "LoadImage", "args": { "fields": "image", "series_modality": "MR" } },
+                { "name": "LoadImage", "args": { "fields": "image", "series_modality": "MR", "as_closest_canonical": true } },
                 { "name": "ScaleIntensityRange", "args": { "fields": "image", "a_min": 0, "a_max": 255, "b_min": -1.0, "b_max": 2.0, "clip": true } }
               ],
               "model_loader": { "name": "CheckpointLoader", "args": { "checkpoint_dir": "{MMAR_CKPT_DIR}" } },
@@ -39,20 +47,46 @@ public sealed class DicomInferTests
     [Test]
     public void ADicomFolderIsSegmentedAsTheSameImageAsNifti()
     {
-        var series = Fixture("mr_axial_explicit_le");
-        var fromDicom = CliRun.Invoke("infer", "-m", _dir, "-i", series, "-o", Path.Combine(_dir, "from_dicom"));
-        var fromNifti = CliRun.Invoke("infer", "-m", _dir, "-i", Path.Combine(series, "golden.nii.gz"), "-o", Path.Combine(_dir, "from_nifti"));
+        var fromDicom = CliRun.Invoke("infer", "-m", _dir, "-i", SeriesOnly("mr_axial_explicit_le"), "-o", Path.Combine(_dir, "from_dicom"));
+        var fromNifti = CliRun.Invoke("infer", "-m", _dir, "-i", Path.Combine(Fixture("mr_axial_explicit_le"), "golden.nii.gz"), "-o", Path.Combine(_dir, "from_nifti"));
 
         Assert.That(fromDicom.ExitCode, Is.EqualTo(ExitCodes.Success), fromDicom.ToString());
         Assert.That(fromNifti.ExitCode, Is.EqualTo(ExitCodes.Success), fromNifti.ToString());
         using var a = NiftiReader.Read(Directory.GetFiles(Path.Combine(_dir, "from_dicom"), "*_model.nii.gz", SearchOption.AllDirectories).Single());
         using var b = NiftiReader.Read(Directory.GetFiles(Path.Combine(_dir, "from_nifti"), "*_model.nii.gz", SearchOption.AllDirectories).Single());
-        // dcm2niix stores the axes in its own order; in world space (RAS order) the masks must be the same.
+        // dcm2niix stores the axes in its own order; the loader brings both to RAS (as_closest_canonical), so the network sees
+        // the same voxels, and each mask is written back on its own file's grid: in world space (RAS order) they must agree.
         using var x = Reorientation.Apply(a, "RAS");
         using var y = Reorientation.Apply(b, "RAS");
         Assert.That(x.Affine.ApproximatelyEquals(y.Affine, 1e-4), Is.True, $"{x.Affine}\n{y.Affine}");
         Assert.That(x.Data.eq(y.Data).all().item<bool>(), Is.True, "the masks differ voxel for voxel");
         Assert.That(x.Data.sum().item<long>(), Is.GreaterThan(0), "the model segments something");
+    }
+
+    [Test]
+    public void TheEmbeddingApiSegmentsADicomFolderAsInferDoes()
+    {
+        var series = SeriesOnly("mr_axial_explicit_le");
+        var infer = CliRun.Invoke("infer", "-m", _dir, "-i", series, "-o", Path.Combine(_dir, "api_reference"));
+        Assert.That(infer.ExitCode, Is.EqualTo(ExitCodes.Success), infer.ToString());
+        using var segmenter = Pipeline.Inference.MmarSegmenter.Open(_dir);
+
+        var result = segmenter.Segment(series);
+
+        using var expected = NiftiReader.Read(Directory.GetFiles(Path.Combine(_dir, "api_reference"), "*_model.nii.gz", SearchOption.AllDirectories).Single());
+        using var labels = expected.Data.to_type(TorchSharp.torch.ScalarType.Int32).contiguous();
+        Assert.That(result.Labels, Is.EqualTo(labels.data<int>().ToArray()));
+        Assert.That(result.Affine.ApproximatelyEquals(expected.Affine), Is.True);
+    }
+
+    [Test]
+    public void AFolderMixingNiftiAndDicomIsRefusedForInfer()
+    {
+        var run = CliRun.Invoke("infer", "-m", _dir, "-i", Fixture("mr_axial_explicit_le"), "-o", Path.Combine(_dir, "mixed"));
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.ConfigError), run.ToString());
+        Assert.That(run.Error, Does.Contain("--input").And.Contain("both NIfTI images (golden.nii.gz) and DICOM files"));
+        Assert.That(Directory.Exists(Path.Combine(_dir, "mixed")), Is.False);
     }
 
     [Test]
@@ -62,7 +96,7 @@ public sealed class DicomInferTests
 
         var dicom = CliRun.Invoke("check", "-m", _dir, "-c", "config/config_validation.json", "--set", "DATASET_JSON=config/dicom_list.json");
         File.WriteAllText(Path.Combine(_dir, "config", "nifti_only.json"),
-            File.ReadAllText(Path.Combine(_dir, "config", "config_validation.json")).Replace("\"LoadImage\", \"args\": { \"fields\": \"image\", \"series_modality\": \"MR\" }", "\"LoadNifti\", \"args\": { \"fields\": \"image\" }", StringComparison.Ordinal));
+            File.ReadAllText(Path.Combine(_dir, "config", "config_validation.json")).Replace("\"LoadImage\", \"args\": { \"fields\": \"image\", \"series_modality\": \"MR\", \"as_closest_canonical\": true }", "\"LoadNifti\", \"args\": { \"fields\": \"image\" }", StringComparison.Ordinal));
         var nifti = CliRun.Invoke("check", "-m", _dir, "-c", "config/nifti_only.json", "--set", "DATASET_JSON=config/dicom_list.json");
 
         Assert.That(dicom.ExitCode, Is.EqualTo(ExitCodes.Success), dicom.ToString());
