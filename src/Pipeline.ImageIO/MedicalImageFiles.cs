@@ -16,12 +16,12 @@ public static class MedicalImageFiles
         return MedicalImageFormat.Nifti;
     }
 
-    /// <summary>Reads <paramref name="path"/> in the format <see cref="Detect"/> tells; a DICOM folder gives the series <paramref name="selection"/> picks.</summary>
+    /// <summary>Reads <paramref name="path"/> in the format <see cref="Detect"/> tells; a DICOM folder gives the series <paramref name="selection"/> picks, a tilted one handled as <paramref name="tilt"/> says.</summary>
     /// <exception cref="NiftiFormatException">A NIfTI file cannot be read.</exception>
     /// <exception cref="DicomFormatException">A DICOM file or series cannot be read.</exception>
-    public static MedicalImage Read(string path, DicomSeriesSelection? selection = null) => Detect(path) switch
+    public static MedicalImage Read(string path, DicomSeriesSelection? selection = null, GantryTiltHandling tilt = GantryTiltHandling.Refuse) => Detect(path) switch
     {
-        MedicalImageFormat.Dicom => DicomSeriesReader.Read(path, selection, out _),
+        MedicalImageFormat.Dicom => DicomSeriesReader.Read(path, selection, out _, tilt),
         _ => NiftiReader.Read(path),
     };
 }

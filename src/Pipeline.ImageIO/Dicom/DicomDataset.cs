@@ -4,13 +4,6 @@ using System.Text;
 
 namespace Pipeline.ImageIO.Dicom;
 
-/// <summary>One element as read: its value representation and raw value, its items for a sequence, or its fragments for encapsulated pixel data.</summary>
-/// <param name="Vr">The value representation (explicit, or "UN"/"SQ" where an implicit file leaves it to the dictionary).</param>
-/// <param name="Value">The raw value bytes in the dataset's byte order; empty for sequences and encapsulated pixel data.</param>
-/// <param name="Items">The items of a sequence.</param>
-/// <param name="Fragments">The fragments of encapsulated pixel data, the basic offset table first.</param>
-public sealed record DicomElement(string Vr, byte[] Value, IReadOnlyList<DicomDataset>? Items = null, IReadOnlyList<byte[]>? Fragments = null);
-
 /// <summary>The elements of a DICOM dataset (or of a sequence item) by tag, with typed reads of the attributes an image needs.</summary>
 public sealed class DicomDataset(bool littleEndian)
 {
@@ -23,6 +16,14 @@ public sealed class DicomDataset(bool littleEndian)
     public IReadOnlyDictionary<DicomTag, DicomElement> Elements => _elements;
 
     internal void Add(DicomTag tag, DicomElement element) => _elements[tag] = element;
+
+    /// <summary>Sets <paramref name="tag"/> to <paramref name="element"/>, replacing any value it had.</summary>
+    public DicomDataset Set(DicomTag tag, DicomElement element)
+    {
+        ArgumentNullException.ThrowIfNull(element);
+        _elements[tag] = element;
+        return this;
+    }
 
     /// <summary>Whether <paramref name="tag"/> is present.</summary>
     public bool Contains(DicomTag tag) => _elements.ContainsKey(tag);

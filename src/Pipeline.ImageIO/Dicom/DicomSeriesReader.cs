@@ -5,16 +5,18 @@ using static TorchSharp.torch;
 namespace Pipeline.ImageIO.Dicom;
 
 /// <summary>
-/// Reads a CT or MR series as one volume: the files of a folder (or one file) are grouped by SeriesInstanceUID, one
-/// series is picked by a <see cref="DicomSeriesSelection"/>, and its slices are sorted along the normal of
+/// Reads a CT or MR series as one volume: the files of a folder (or one file, or those a DICOMDIR lists) are grouped by
+/// SeriesInstanceUID, one series is picked by a <see cref="DicomSeriesSelection"/>, and its slices (single-frame images,
+/// or the frames of enhanced multi-frame images, placed by their functional groups) are sorted along the normal of
 /// ImageOrientationPatient by ImagePositionPatient, with rescale slope and intercept applied. Missing slices, uneven
-/// spacing, mixed orientations or sizes and gantry tilt are refused naming the files.
+/// spacing, mixed orientations or sizes are refused naming the files; gantry tilt is refused or resampled.
 /// </summary>
 /// <remarks>
 /// The volume is [1, columns, rows, slices] with voxel (i, j, k) the pixel of column i and row j in the k-th slice, and
 /// the affine maps it to RAS millimetres (DICOM's LPS with x and y negated, as nibabel and dcm2niix): the geometry
 /// dcm2niix gives the same series. Stored values stay integers (uint16 becomes int32) when slope is 1 and intercept 0
-/// throughout; otherwise they become float32.
+/// throughout; otherwise they become float32. The image's properties carry the <see cref="DicomSourceSeries"/> that a
+/// DICOM SEG needs to refer back to the source.
 /// </remarks>
 public static class DicomSeriesReader
 {
@@ -24,12 +26,14 @@ public static class DicomSeriesReader
     /// <exception cref="DicomFormatException">Nothing under the path is a DICOM image.</exception>
     public static IReadOnlyList<DicomSeriesInfo> Scan(string path) => [.. Groups(path).Select(g => g.Info)];
 
-    /// <summary>Reads the series <paramref name="selection"/> picks under <paramref name="path"/>; <paramref name="chosen"/> says which.</summary>
+    /// <summary>Reads the series <paramref name="selection"/> picks under <paramref name="path"/> (a folder, a file, or a DICOMDIR); <paramref name="chosen"/> says which.</summary>
     /// <exception cref="DicomFormatException">No series matches, several match under <see cref="DicomSeriesChoice.Only"/>, or the chosen one is not one regular volume; the message says why.</exception>
-    public static MedicalImage Read(string path, DicomSeriesSelection? selection, out DicomSeriesInfo chosen) => Read(path, selection, out chosen, out _);
+    public static MedicalImage Read(string path, DicomSeriesSelection? selection, out DicomSeriesInfo chosen, GantryTiltHandling tilt = GantryTiltHandling.Refuse) =>
+        Read(path, selection, out chosen, out _, tilt);
 
-    /// <summary>As <see cref="Read(string, DicomSeriesSelection?, out DicomSeriesInfo)"/>, also giving every series found (what <see cref="Scan"/> gives), from the same header reads.</summary>
-    public static MedicalImage Read(string path, DicomSeriesSelection? selection, out DicomSeriesInfo chosen, out IReadOnlyList<DicomSeriesInfo> found)
+    /// <summary>As <see cref="Read(string, DicomSeriesSelection?, out DicomSeriesInfo, GantryTiltHandling)"/>, also giving every series found (what <see cref="Scan"/> gives), from the same header reads.</summary>
+    public static MedicalImage Read(string path, DicomSeriesSelection? selection, out DicomSeriesInfo chosen, out IReadOnlyList<DicomSeriesInfo> found,
+        GantryTiltHandling tilt = GantryTiltHandling.Refuse)
     {
         selection ??= new DicomSeriesSelection();
         var groups = Groups(path);
@@ -43,7 +47,7 @@ public static class DicomSeriesReader
             ? matching.OrderBy(g => g.Info.SeriesNumber ?? long.MaxValue).First()
             : matching.OrderByDescending(g => g.Info.Voxels).ThenBy(g => g.Info.SeriesNumber ?? long.MaxValue).First();
         chosen = pick.Info;
-        return Assemble(path, pick.Slices);
+        return Assemble(path, pick.Slices, tilt);
     }
 
     // The series under path with their slices' headers, by series number (then UID).
@@ -59,9 +63,9 @@ public static class DicomSeriesReader
     private static List<Header> Headers(string path)
     {
         string[] files;
-        if (File.Exists(path)) files = [path];
+        if (File.Exists(path)) files = DicomDirectory.IsDicomDir(path) ? [.. DicomDirectory.Files(path)] : [path];
         else if (Directory.Exists(path))
-            files = [.. Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories).Where(f => !Path.GetFileName(f).Equals("DICOMDIR", StringComparison.OrdinalIgnoreCase)).Order(StringComparer.Ordinal)];
+            files = [.. Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories).Where(f => !DicomDirectory.IsDicomDir(f)).Order(StringComparer.Ordinal)];
         else throw new FileNotFoundException($"{path}: no such file or folder", path);
 
         var headers = new ConcurrentBag<Header>();
@@ -95,39 +99,45 @@ public static class DicomSeriesReader
             first.GetInteger(DicomTags.SeriesNumber), [.. slices.Select(s => s.File)], voxels);
     }
 
-    private sealed record Slice(Header Header, double[] Position, double Distance);
+    private sealed record Slice(DicomPlane Plane, double[] Position, double Distance);
 
-    private static MedicalImage Assemble(string path, List<Header> headers)
+    // The DICOM attributes of the patient and study modules that derived objects copy, with their VRs (an implicit-VR source leaves them unknown).
+    private static readonly (DicomTag Tag, string Vr)[] PatientAndStudyAttributes =
+    [
+        (DicomTags.SpecificCharacterSet, "CS"), (DicomTags.PatientName, "PN"), (DicomTags.PatientId, "LO"), (DicomTags.PatientBirthDate, "DA"), (DicomTags.PatientSex, "CS"),
+        (DicomTags.StudyInstanceUid, "UI"), (DicomTags.StudyDate, "DA"), (DicomTags.StudyTime, "TM"), (DicomTags.ReferringPhysicianName, "PN"),
+        (DicomTags.StudyId, "SH"), (DicomTags.AccessionNumber, "SH"), (DicomTags.StudyDescription, "LO"),
+    ];
+
+    private static MedicalImage Assemble(string path, List<Header> headers, GantryTiltHandling tilt)
     {
-        var first = headers[0].Dicom.Dataset;
-        if (headers.Count == 1 && (first.GetInteger(DicomTags.NumberOfFrames) ?? 1) > 1)
-            throw new DicomFormatException(headers[0].File, "multi-frame images are not read yet; convert the series to single frames (e.g. with dcmtk's dcmconv or gdcm)");
+        var planes = headers.SelectMany(h => DicomPlane.Of(h.File, h.Dicom.Dataset)).ToList();
+        var first = planes[0].Header;
         var rows = (int)(first.GetInteger(DicomTags.Rows) ?? 0);
         var columns = (int)(first.GetInteger(DicomTags.Columns) ?? 0);
         // A lone image without patient geometry (a secondary capture, say) is placed axis-aligned at the origin, as dcm2niix does.
-        var placed = headers.Count > 1 || first.Contains(DicomTags.ImageOrientationPatient);
-        var orientation = placed ? Orientation(headers[0]) : [1.0, 0, 0, 0, 1, 0];
-        foreach (var header in headers)
+        var placed = planes.Count > 1 || planes[0].Attributes.Contains(DicomTags.ImageOrientationPatient);
+        var orientation = placed ? Orientation(planes[0]) : [1.0, 0, 0, 0, 1, 0];
+        foreach (var plane in planes)
         {
-            var ds = header.Dicom.Dataset;
+            var ds = plane.Header;
             if (ds.GetInteger(DicomTags.Rows) != rows || ds.GetInteger(DicomTags.Columns) != columns)
-                throw new DicomFormatException(header.File, $"the slice is {ds.GetInteger(DicomTags.Rows)}x{ds.GetInteger(DicomTags.Columns)}, the series' first {rows}x{columns}");
+                throw Fail(plane, $"the slice is {ds.GetInteger(DicomTags.Rows)}x{ds.GetInteger(DicomTags.Columns)}, the series' first {rows}x{columns}");
             if (!placed) continue;
-            var other = Orientation(header);
+            var other = Orientation(plane);
             if (other.Zip(orientation).Any(p => Math.Abs(p.First - p.Second) > OrientationTolerance))
-                throw new DicomFormatException(header.File, $"the slice's orientation [{Format(other)}] differs from the series' first [{Format(orientation)}]; mixed orientations are not one volume");
+                throw Fail(plane, $"the slice's orientation [{Format(other)}] differs from the series' first [{Format(orientation)}]; mixed orientations are not one volume");
         }
         double[] rowDirection = orientation[..3], columnDirection = orientation[3..];
         var normal = Cross(rowDirection, columnDirection);
-        var slices = headers.Select(h => placed ? Position(h) : [0.0, 0, 0]).Select((p, i) => new Slice(headers[i], p, Dot(p, normal))).OrderBy(s => s.Distance).ToList();
-        var spacing = placed || first.Contains(DicomTags.PixelSpacing) ? PixelSpacing(headers[0]) : (Row: 1.0, Column: 1.0);
+        var slices = planes.Select(p => placed ? Position(p) : [0.0, 0, 0]).Select((p, i) => new Slice(planes[i], p, Dot(p, normal))).OrderBy(s => s.Distance).ToList();
+        var spacing = placed || planes[0].Attributes.Contains(DicomTags.PixelSpacing) ? PixelSpacing(planes[0]) : (Row: 1.0, Column: 1.0);
+        var thickness = Optional(planes[0], DicomTags.SliceThickness, 0.0);
 
         double[] sliceStep;
+        (double Columns, double Rows) shear = (0, 0);
         if (slices.Count == 1)
-        {
-            var thickness = Optional(headers[0], DicomTags.SliceThickness, 1.0) is var t && t > 0 ? t : 1.0;
-            sliceStep = [.. normal.Select(v => v * thickness)];
-        }
+            sliceStep = [.. normal.Select(v => v * (thickness > 0 ? thickness : 1.0))];
         else
         {
             var gaps = slices.Zip(slices.Skip(1), (a, b) => b.Distance - a.Distance).ToArray();
@@ -135,19 +145,29 @@ public static class DicomSeriesReader
             for (var g = 0; g < gaps.Length; g++)
             {
                 if (gaps[g] < 1e-3)
-                    throw new DicomFormatException(slices[g + 1].Header.File, $"two slices lie at the same position ({slices[g].Header.File} too); the folder may hold two acquisitions of one series");
+                    throw Fail(slices[g + 1].Plane, $"two slices lie at the same position ({Name(slices[g].Plane)} too); the folder may hold two acquisitions " +
+                        "(or the image several stacks or time points) of one series");
                 if (gaps[g] > 1.5 * median)
-                    throw new DicomFormatException(path, $"a slice is missing between {Path.GetFileName(slices[g].Header.File)} and {Path.GetFileName(slices[g + 1].Header.File)} " +
+                    throw new DicomFormatException(path, $"a slice is missing between {Name(slices[g].Plane)} and {Name(slices[g + 1].Plane)} " +
                         $"({gaps[g]:0.###} mm apart where the series' spacing is {median:0.###} mm)");
                 if (Math.Abs(gaps[g] - median) > Math.Max(1e-3, 1e-3 * median) + 0.01 * median)
-                    throw new DicomFormatException(path, $"the slice spacing is not uniform: {gaps[g]:0.###} mm between {Path.GetFileName(slices[g].Header.File)} " +
-                        $"and {Path.GetFileName(slices[g + 1].Header.File)}, {median:0.###} mm elsewhere");
+                    throw new DicomFormatException(path, $"the slice spacing is not uniform: {gaps[g]:0.###} mm between {Name(slices[g].Plane)} " +
+                        $"and {Name(slices[g + 1].Plane)}, {median:0.###} mm elsewhere");
             }
             var span = Subtract(slices[^1].Position, slices[0].Position);
             sliceStep = [.. span.Select(v => v / (slices.Count - 1))];
-            var tilt = Math.Acos(Math.Min(1, Math.Abs(Dot(span, normal)) / Norm(span))) * 180 / Math.PI;
-            if (tilt > 0.05)
-                throw new DicomFormatException(path, $"the slices are sheared by {tilt:0.##}° from the normal of their orientation (gantry tilt); resample the series to an orthogonal grid first (e.g. dcm2niix does)");
+            var degrees = Math.Acos(Math.Min(1, Math.Abs(Dot(span, normal)) / Norm(span))) * 180 / Math.PI;
+            if (degrees > 0.05)
+            {
+                if (tilt == GantryTiltHandling.Refuse)
+                    throw new DicomFormatException(path, $"the slices are sheared by {degrees:0.##}° from the normal of their orientation (gantry tilt); " +
+                        "set the loader's gantry_tilt to \"resample\" to shift them onto an orthogonal grid");
+                // Each slice is shifted in its plane by k times the in-plane part of the step; the grid then steps along the normal.
+                var along = Dot(sliceStep, normal);
+                var inPlane = Subtract(sliceStep, [.. normal.Select(v => v * along)]);
+                shear = (Dot(inPlane, rowDirection) / spacing.Column, Dot(inPlane, columnDirection) / spacing.Row);
+                sliceStep = [.. normal.Select(v => v * along)];
+            }
         }
 
         var lps = new double[16];
@@ -168,28 +188,33 @@ public static class DicomSeriesReader
         }
         var affine = AffineMatrix.FromRowMajor(lps);
 
-        var rescale = slices.Select(s => (Slope: Optional(s.Header, DicomTags.RescaleSlope, 1.0), Intercept: Optional(s.Header, DicomTags.RescaleIntercept, 0.0))).ToArray();
-        var integral = rescale.All(r => r.Slope == 1 && r.Intercept == 0);
+        var rescale = slices.Select(s => (Slope: Optional(s.Plane, DicomTags.RescaleSlope, 1.0), Intercept: Optional(s.Plane, DicomTags.RescaleIntercept, 0.0))).ToArray();
+        var resampled = shear != (0, 0);
+        var integral = !resampled && rescale.All(r => r.Slope == 1 && r.Intercept == 0);
         var n = slices.Count;
         if ((long)rows * columns * n > Array.MaxLength)
             throw new DicomFormatException(path, $"{n} slices of {rows}x{columns} are more voxels than one volume may hold");
-        var plane = rows * columns;
-        var values = new float[(long)plane * n];
-        var raw = integral ? new int[(long)plane * n] : null;
-        ForEach(n, ReadSlice);
-
-        void ReadSlice(int k)
+        var values = new float[(long)rows * columns * n];
+        var raw = integral ? new int[(long)rows * columns * n] : null;
+        // Each file is parsed once, its frames decoded from that parse.
+        var byFile = Enumerable.Range(0, n).GroupBy(k => slices[k].Plane.File).ToArray();
+        ForEach(byFile.Length, index =>
         {
-            var file = slices[k].Header.File;
-            int[] frame;
+            var file = byFile[index].Key;
+            DicomFile dicom;
             try
             {
-                frame = DicomPixels.Frame(DicomParser.Read(file), 0, 1);
+                dicom = DicomParser.Read(file);
+                foreach (var k in byFile[index]) Store(k, DicomPixels.Frame(dicom, slices[k].Plane.Frame, slices[k].Plane.Frames));
             }
             catch (InvalidDataException e)
             {
                 throw new DicomFormatException(file, e.Message);
             }
+        });
+
+        void Store(int k, int[] frame)
+        {
             var (slope, intercept) = rescale[k];
             // Voxel (i, j, k) is column i, row j of slice k: [columns, rows, slices] in C order.
             for (var r = 0; r < rows; r++)
@@ -202,6 +227,8 @@ public static class DicomSeriesReader
                 }
         }
 
+        if (resampled) values = GantryTiltResampling.Unshear(values, columns, rows, n, shear.Columns, shear.Rows);
+
         long[] shape = [1, columns, rows, n];
         Tensor data;
         if (raw is null) data = tensor(values, shape);
@@ -212,22 +239,47 @@ public static class DicomSeriesReader
             using var wide = tensor(raw, shape);
             data = wide.to_type(bits == 8 && !signed ? ScalarType.Byte : bits == 8 ? ScalarType.Int8 : signed ? ScalarType.Int16 : ScalarType.Int32);
         }
+        var source = Source(slices, orientation, spacing, Math.Abs(Dot(sliceStep, normal)), thickness, resampled ? sliceStep : null);
         var properties = new ImageProperties
         {
-            SourceFiles = [.. slices.Select(s => s.Header.File)],
+            SourceFiles = [.. slices.Select(s => s.Plane.File).Distinct()],
             OriginalAffine = affine,
             OriginalSpatialShape = shape[1..],
+            Extra = new Dictionary<string, object> { [DicomSourceSeries.PropertyKey] = source },
         };
         return new MedicalImage(data, affine, properties);
     }
 
-    private static double[] Orientation(Header header)
+    // The references a derived object needs; positions are the slices' own, or where resampling put them (origin + k·step).
+    private static DicomSourceSeries Source(List<Slice> slices, double[] orientation, (double Row, double Column) spacing, double sliceSpacing, double thickness,
+        double[]? resampledStep)
     {
-        var values = Decimals(header, DicomTags.ImageOrientationPatient, 6);
+        var header = slices[0].Plane.Header;
+        var patientAndStudy = new DicomDataset(littleEndian: true);
+        foreach (var (tag, vr) in PatientAndStudyAttributes)
+            if (header.Get(tag) is { } element) patientAndStudy.Set(tag, element with { Vr = vr });
+        var images = slices.Select((s, k) => new DicomSourceImage(
+            s.Plane.Header.GetString(DicomTags.SopClassUid) ?? "", s.Plane.Header.GetString(DicomTags.SopInstanceUid) ?? "",
+            s.Plane.Frames > 1 ? s.Plane.Frame + 1 : null,
+            resampledStep is null ? s.Position : [.. slices[0].Position.Select((p, r) => p + k * resampledStep[r])])).ToList();
+        return new DicomSourceSeries(patientAndStudy, header.GetString(DicomTags.StudyInstanceUid) ?? "", header.GetString(DicomTags.SeriesInstanceUid) ?? "",
+            header.GetString(DicomTags.FrameOfReferenceUid), orientation, spacing, sliceSpacing > 0 ? sliceSpacing : thickness > 0 ? thickness : 1.0,
+            thickness > 0 ? thickness : sliceSpacing > 0 ? sliceSpacing : 1.0, images);
+    }
+
+    private static DicomFormatException Fail(DicomPlane plane, string message) =>
+        new(plane.File, plane.Frames > 1 ? $"frame {plane.Frame + 1}: {message}" : message);
+
+    private static string Name(DicomPlane plane) =>
+        plane.Frames > 1 ? $"{Path.GetFileName(plane.File)} frame {plane.Frame + 1}" : Path.GetFileName(plane.File);
+
+    private static double[] Orientation(DicomPlane plane)
+    {
+        var values = Decimals(plane, DicomTags.ImageOrientationPatient, 6);
         var row = values[..3];
         var column = values[3..];
         if (Math.Abs(Norm(row) - 1) > 1e-2 || Math.Abs(Norm(column) - 1) > 1e-2 || Math.Abs(Dot(row, column)) > 1e-2)
-            throw new DicomFormatException(header.File, $"ImageOrientationPatient [{Format(values)}] is not two orthogonal unit vectors");
+            throw Fail(plane, $"ImageOrientationPatient [{Format(values)}] is not two orthogonal unit vectors");
         return values;
     }
 
@@ -245,44 +297,44 @@ public static class DicomSeriesReader
     }
 
     // A single optional number (e.g. RescaleSlope), or the default when absent.
-    private static double Optional(Header header, DicomTag tag, double absent)
+    private static double Optional(DicomPlane plane, DicomTag tag, double absent)
     {
+        var attributes = plane.Attributes;
         try
         {
-            return header.Dicom.Dataset.GetDecimals(tag) is [var value, ..] && double.IsFinite(value) ? value
-                : header.Dicom.Dataset.Contains(tag) && header.Dicom.Dataset.GetString(tag) is not null
-                    ? throw new DicomFormatException(header.File, $"{tag} holds '{header.Dicom.Dataset.GetString(tag)}', which is not a finite number")
-                    : absent;
+            return attributes.GetDecimals(tag) is [var value, ..] && double.IsFinite(value) ? value
+                : attributes.GetString(tag) is { } text ? throw Fail(plane, $"{tag} holds '{text}', which is not a finite number")
+                : absent;
         }
         catch (FormatException)
         {
-            throw new DicomFormatException(header.File, $"{tag} holds '{header.Dicom.Dataset.GetString(tag)}', which is not a number");
+            throw Fail(plane, $"{tag} holds '{attributes.GetString(tag)}', which is not a number");
         }
     }
 
-    private static double[] Position(Header header) => Decimals(header, DicomTags.ImagePositionPatient, 3);
+    private static double[] Position(DicomPlane plane) => Decimals(plane, DicomTags.ImagePositionPatient, 3);
 
-    private static (double Row, double Column) PixelSpacing(Header header)
+    private static (double Row, double Column) PixelSpacing(DicomPlane plane)
     {
-        var values = Decimals(header, DicomTags.PixelSpacing, 2);
+        var values = Decimals(plane, DicomTags.PixelSpacing, 2);
         if (values.Any(v => !(v > 0)))
-            throw new DicomFormatException(header.File, $"PixelSpacing [{Format(values)}] is not two positive sizes");
+            throw Fail(plane, $"PixelSpacing [{Format(values)}] is not two positive sizes");
         return (values[0], values[1]);
     }
 
-    private static double[] Decimals(Header header, DicomTag tag, int count)
+    private static double[] Decimals(DicomPlane plane, DicomTag tag, int count)
     {
         double[]? values;
         try
         {
-            values = header.Dicom.Dataset.GetDecimals(tag);
+            values = plane.Attributes.GetDecimals(tag);
         }
         catch (FormatException)
         {
-            throw new DicomFormatException(header.File, $"{tag} holds '{header.Dicom.Dataset.GetString(tag)}', which is not {count} numbers");
+            throw Fail(plane, $"{tag} holds '{plane.Attributes.GetString(tag)}', which is not {count} numbers");
         }
         if (values is null || values.Length != count || values.Any(v => !double.IsFinite(v)))
-            throw new DicomFormatException(header.File, values is null
+            throw Fail(plane, values is null
                 ? $"the image has no {tag}; without it the slices cannot be placed in space"
                 : $"{tag} holds {values.Length} value(s), not {count}");
         return values;

@@ -66,6 +66,72 @@ public static class DicomTags
     public static readonly DicomTag RescaleIntercept = new(0x0028, 0x1052);
     /// <summary>(0028,1053) Rescale Slope.</summary>
     public static readonly DicomTag RescaleSlope = new(0x0028, 0x1053);
+    /// <summary>(0008,0020) Study Date.</summary>
+    public static readonly DicomTag StudyDate = new(0x0008, 0x0020);
+    /// <summary>(0008,0030) Study Time.</summary>
+    public static readonly DicomTag StudyTime = new(0x0008, 0x0030);
+    /// <summary>(0008,0050) Accession Number.</summary>
+    public static readonly DicomTag AccessionNumber = new(0x0008, 0x0050);
+    /// <summary>(0008,0090) Referring Physician's Name.</summary>
+    public static readonly DicomTag ReferringPhysicianName = new(0x0008, 0x0090);
+    /// <summary>(0008,1030) Study Description.</summary>
+    public static readonly DicomTag StudyDescription = new(0x0008, 0x1030);
+    /// <summary>(0010,0010) Patient's Name.</summary>
+    public static readonly DicomTag PatientName = new(0x0010, 0x0010);
+    /// <summary>(0010,0020) Patient ID.</summary>
+    public static readonly DicomTag PatientId = new(0x0010, 0x0020);
+    /// <summary>(0010,0030) Patient's Birth Date.</summary>
+    public static readonly DicomTag PatientBirthDate = new(0x0010, 0x0030);
+    /// <summary>(0010,0040) Patient's Sex.</summary>
+    public static readonly DicomTag PatientSex = new(0x0010, 0x0040);
+    /// <summary>(0020,0010) Study ID.</summary>
+    public static readonly DicomTag StudyId = new(0x0020, 0x0010);
+    /// <summary>(0018,0088) Spacing Between Slices.</summary>
+    public static readonly DicomTag SpacingBetweenSlices = new(0x0018, 0x0088);
+    /// <summary>(0020,9113) Plane Position Sequence (functional group).</summary>
+    public static readonly DicomTag PlanePositionSequence = new(0x0020, 0x9113);
+    /// <summary>(0020,9116) Plane Orientation Sequence (functional group).</summary>
+    public static readonly DicomTag PlaneOrientationSequence = new(0x0020, 0x9116);
+    /// <summary>(0028,9110) Pixel Measures Sequence (functional group).</summary>
+    public static readonly DicomTag PixelMeasuresSequence = new(0x0028, 0x9110);
+    /// <summary>(0028,9145) Pixel Value Transformation Sequence (functional group).</summary>
+    public static readonly DicomTag PixelValueTransformationSequence = new(0x0028, 0x9145);
+    /// <summary>(5200,9229) Shared Functional Groups Sequence.</summary>
+    public static readonly DicomTag SharedFunctionalGroupsSequence = new(0x5200, 0x9229);
+    /// <summary>(5200,9230) Per-Frame Functional Groups Sequence.</summary>
+    public static readonly DicomTag PerFrameFunctionalGroupsSequence = new(0x5200, 0x9230);
+    /// <summary>(0062,0002) Segment Sequence.</summary>
+    public static readonly DicomTag SegmentSequence = new(0x0062, 0x0002);
+    /// <summary>(0062,0004) Segment Number.</summary>
+    public static readonly DicomTag SegmentNumber = new(0x0062, 0x0004);
+    /// <summary>(0062,0005) Segment Label.</summary>
+    public static readonly DicomTag SegmentLabel = new(0x0062, 0x0005);
+    /// <summary>(0062,0001) Segmentation Type.</summary>
+    public static readonly DicomTag SegmentationType = new(0x0062, 0x0001);
+    /// <summary>(0062,000A) Segment Identification Sequence (functional group).</summary>
+    public static readonly DicomTag SegmentIdentificationSequence = new(0x0062, 0x000A);
+    /// <summary>(0062,000B) Referenced Segment Number.</summary>
+    public static readonly DicomTag ReferencedSegmentNumber = new(0x0062, 0x000B);
+    /// <summary>(0062,000E) Maximum Fractional Value.</summary>
+    public static readonly DicomTag MaximumFractionalValue = new(0x0062, 0x000E);
+    /// <summary>(0004,1220) Directory Record Sequence (DICOMDIR).</summary>
+    public static readonly DicomTag DirectoryRecordSequence = new(0x0004, 0x1220);
+    /// <summary>(0004,1430) Directory Record Type (DICOMDIR).</summary>
+    public static readonly DicomTag DirectoryRecordType = new(0x0004, 0x1430);
+    /// <summary>(0004,1500) Referenced File ID (DICOMDIR): the path's components.</summary>
+    public static readonly DicomTag ReferencedFileId = new(0x0004, 0x1500);
+    /// <summary>(0008,1115) Referenced Series Sequence.</summary>
+    public static readonly DicomTag ReferencedSeriesSequence = new(0x0008, 0x1115);
+    /// <summary>(0008,114A) Referenced Instance Sequence.</summary>
+    public static readonly DicomTag ReferencedInstanceSequence = new(0x0008, 0x114A);
+    /// <summary>(0008,1150) Referenced SOP Class UID.</summary>
+    public static readonly DicomTag ReferencedSopClassUid = new(0x0008, 0x1150);
+    /// <summary>(0008,1155) Referenced SOP Instance UID.</summary>
+    public static readonly DicomTag ReferencedSopInstanceUid = new(0x0008, 0x1155);
+    /// <summary>(0020,9164) Dimension Organization UID.</summary>
+    public static readonly DicomTag DimensionOrganizationUid = new(0x0020, 0x9164);
+    /// <summary>(0008,0005) Specific Character Set.</summary>
+    public static readonly DicomTag SpecificCharacterSet = new(0x0008, 0x0005);
     /// <summary>(7FE0,0010) Pixel Data.</summary>
     public static readonly DicomTag PixelData = new(0x7FE0, 0x0010);
     /// <summary>(FFFE,E000) Item.</summary>

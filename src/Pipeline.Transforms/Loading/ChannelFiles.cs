@@ -35,6 +35,7 @@ internal static class ChannelFiles
                 SourceFiles = parts.SelectMany(p => p.Properties.SourceFiles).ToList(),
                 OriginalAffine = first.Properties.OriginalAffine,
                 OriginalSpatialShape = first.Properties.OriginalSpatialShape,
+                Extra = first.Properties.Extra,
             };
             return new MedicalImage(data, first.Affine, properties);
         }

@@ -15,6 +15,7 @@ namespace Pipeline.Transforms.Loading;
 public sealed class LoadDicom : ImageLoader
 {
     private readonly DicomSeriesSelection _selection;
+    private readonly GantryTiltHandling _gantryTilt;
 
     /// <summary>Creates the loader.</summary>
     /// <param name="fields">Fields holding a DICOM file or folder (or a list of them: channels).</param>
@@ -23,13 +24,17 @@ public sealed class LoadDicom : ImageLoader
     /// <param name="seriesModality">Only series of this modality (CT, MR, …).</param>
     /// <param name="seriesDescription">Only series whose description matches this regular expression (case-insensitive).</param>
     /// <param name="seriesChoice">Of several matching series: largest, first (lowest series number) or only (several are an error).</param>
+    /// <param name="gantryTilt">A series whose slices are sheared (gantry tilt): refuse it, or resample it onto an orthogonal grid.</param>
     public LoadDicom(string[] fields, string dtype = "float32", bool asClosestCanonical = false, string? seriesModality = null, string? seriesDescription = null,
-        DicomSeriesChoice seriesChoice = DicomSeriesChoice.Largest) : base(fields, dtype, asClosestCanonical) =>
+        DicomSeriesChoice seriesChoice = DicomSeriesChoice.Largest, GantryTiltHandling gantryTilt = GantryTiltHandling.Refuse) : base(fields, dtype, asClosestCanonical)
+    {
         _selection = SeriesArgs.Selection(seriesModality, seriesDescription, seriesChoice);
+        _gantryTilt = gantryTilt;
+    }
 
     /// <inheritdoc />
     public override bool AcceptsFolders => true;
 
     /// <inheritdoc />
-    protected override MedicalImage Read(string path) => DicomSeriesReader.Read(path, _selection, out _);
+    protected override MedicalImage Read(string path) => DicomSeriesReader.Read(path, _selection, out _, _gantryTilt);
 }

@@ -11,6 +11,7 @@ namespace Pipeline.Transforms.Loading;
 public sealed class LoadImage : ImageLoader
 {
     private readonly DicomSeriesSelection _selection;
+    private readonly GantryTiltHandling _gantryTilt;
 
     /// <summary>Creates the loader.</summary>
     /// <param name="fields">Fields holding a path (file or DICOM folder) or a list of paths (channels).</param>
@@ -19,13 +20,17 @@ public sealed class LoadImage : ImageLoader
     /// <param name="seriesModality">For DICOM folders: only series of this modality (CT, MR, …).</param>
     /// <param name="seriesDescription">For DICOM folders: only series whose description matches this regular expression (case-insensitive).</param>
     /// <param name="seriesChoice">For DICOM folders, of several matching series: largest, first or only.</param>
+    /// <param name="gantryTilt">A series whose slices are sheared (gantry tilt): refuse it, or resample it onto an orthogonal grid.</param>
     public LoadImage(string[] fields, string dtype = "float32", bool asClosestCanonical = false, string? seriesModality = null, string? seriesDescription = null,
-        DicomSeriesChoice seriesChoice = DicomSeriesChoice.Largest) : base(fields, dtype, asClosestCanonical) =>
+        DicomSeriesChoice seriesChoice = DicomSeriesChoice.Largest, GantryTiltHandling gantryTilt = GantryTiltHandling.Refuse) : base(fields, dtype, asClosestCanonical)
+    {
         _selection = SeriesArgs.Selection(seriesModality, seriesDescription, seriesChoice);
+        _gantryTilt = gantryTilt;
+    }
 
     /// <inheritdoc />
     public override bool AcceptsFolders => true;
 
     /// <inheritdoc />
-    protected override MedicalImage Read(string path) => MedicalImageFiles.Read(path, _selection);
+    protected override MedicalImage Read(string path) => MedicalImageFiles.Read(path, _selection, _gantryTilt);
 }

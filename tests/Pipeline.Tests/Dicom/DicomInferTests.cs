@@ -1,4 +1,6 @@
 using NUnit.Framework;
+using Pipeline.Imaging;
+using Pipeline.ImageIO.Dicom;
 using Pipeline.ImageIO.Nifti;
 using Pipeline.Runner;
 using Pipeline.Tests.Runner;
@@ -61,6 +63,41 @@ public sealed class DicomInferTests
         Assert.That(x.Affine.ApproximatelyEquals(y.Affine, 1e-4), Is.True, $"{x.Affine}\n{y.Affine}");
         Assert.That(x.Data.eq(y.Data).all().item<bool>(), Is.True, "the masks differ voxel for voxel");
         Assert.That(x.Data.sum().item<long>(), Is.GreaterThan(0), "the model segments something");
+    }
+
+    [Test]
+    public void InferWritesASegThatDciodvfyAcceptsAndThatOverlaysTheNiftiMask()
+    {
+        File.WriteAllText(Path.Combine(_dir, "config", "config_seg.json"), File.ReadAllText(Path.Combine(_dir, "config", "config_validation.json")).Replace(
+            "\"writers\": [", """
+            "writers": [
+                { "name": "WriteDicomSeg", "args": { "field": "model", "series_description": "Brain mask",
+                  "segments": { "1": { "label": "Brain", "category": "SCT:91723000:Anatomical Structure", "type": "SCT:12738006:Brain" } } } },
+            """, StringComparison.Ordinal));
+        var series = SeriesOnly("mr_axial_explicit_le");
+
+        var run = CliRun.Invoke("infer", "-m", _dir, "-c", "config/config_seg.json", "-i", series, "-o", Path.Combine(_dir, "seg"));
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.ToString());
+        var segFile = Directory.GetFiles(Path.Combine(_dir, "seg"), "*_model.seg.dcm", SearchOption.AllDirectories).Single();
+        var (report, errors) = Dciodvfy.Check(segFile);
+        TestContext.Progress.WriteLine($"dciodvfy | {Path.GetFileName(segFile)} | {errors.Count} errors, {report.Split('\n').Count(l => l.StartsWith("Warning", StringComparison.Ordinal))} warnings");
+        Assert.That(errors, Is.Empty, report);
+
+        var seg = DicomSegReader.Read(segFile);
+        using var segLabels = seg.Labels;
+        using var mask = NiftiReader.Read(Directory.GetFiles(Path.Combine(_dir, "seg"), "*_model.nii.gz", SearchOption.AllDirectories).Single());
+        Assert.That(seg.Segments.Select(s => (s.Number, s.Label, s.Type.Meaning)), Is.EqualTo(new[] { (1, "Brain", "Brain") }));
+        // The SEG holds the slices with any mask: its grid is the source grid's, from the first such slice to the last.
+        var (i, j, k) = mask.Affine.Inverse().Apply(segLabels.Affine[0, 3], segLabels.Affine[1, 3], segLabels.Affine[2, 3]);
+        var k0 = (int)Math.Round(k);
+        Assert.That(new[] { Math.Abs(i), Math.Abs(j), Math.Abs(k - k0) }.Max(), Is.LessThan(1e-3), "the SEG's frames lie on the source slices");
+        var shifted = mask.Affine.Multiply(AffineMatrix.FromRowMajor([1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, k0, 0, 0, 0, 1]));
+        Assert.That(segLabels.Affine.ApproximatelyEquals(shifted, 1e-4), Is.True, $"{segLabels.Affine}\n{shifted}");
+        using var window = mask.Data.narrow(3, k0, segLabels.SpatialShape[2]).to_type(TorchSharp.torch.ScalarType.Int32);
+        Assert.That(window.eq(segLabels.Data).all().item<bool>(), Is.True, "the SEG's mask differs from the NIfTI's");
+        Assert.That(window.sum().item<long>(), Is.EqualTo(mask.Data.to_type(TorchSharp.torch.ScalarType.Int64).sum().item<long>()), "mask voxels outside the SEG's slices");
+        Assert.That(window.sum().item<long>(), Is.GreaterThan(0));
     }
 
     [Test]
