@@ -170,13 +170,17 @@ public static class DicomSeriesReader
             }
         }
 
+        var resampled = shear != (0, 0);
+        var grid = resampled ? GantryTiltResampling.Cover(columns, rows, slices.Count, shear.Columns, shear.Rows) : new GantryTiltResampling.Grid(columns, rows, 0, 0);
+        // A resampled grid starts where the slice that reaches furthest begins: the first slice's origin moved by the grid's offsets.
+        double[] origin = [.. slices[0].Position.Select((p, r) => p + grid.ColumnOffset * rowDirection[r] * spacing.Column + grid.RowOffset * columnDirection[r] * spacing.Row)];
         var lps = new double[16];
         for (var r = 0; r < 3; r++)
         {
             lps[4 * r + 0] = rowDirection[r] * spacing.Column;
             lps[4 * r + 1] = columnDirection[r] * spacing.Row;
             lps[4 * r + 2] = sliceStep[r];
-            lps[4 * r + 3] = slices[0].Position[r];
+            lps[4 * r + 3] = origin[r];
         }
         lps[15] = 1;
         // LPS to RAS: x and y change sign.
@@ -189,7 +193,6 @@ public static class DicomSeriesReader
         var affine = AffineMatrix.FromRowMajor(lps);
 
         var rescale = slices.Select(s => (Slope: Optional(s.Plane, DicomTags.RescaleSlope, 1.0), Intercept: Optional(s.Plane, DicomTags.RescaleIntercept, 0.0))).ToArray();
-        var resampled = shear != (0, 0);
         var integral = !resampled && rescale.All(r => r.Slope == 1 && r.Intercept == 0);
         var n = slices.Count;
         if ((long)rows * columns * n > Array.MaxLength)
@@ -227,9 +230,9 @@ public static class DicomSeriesReader
                 }
         }
 
-        if (resampled) values = GantryTiltResampling.Unshear(values, columns, rows, n, shear.Columns, shear.Rows);
+        if (resampled) values = GantryTiltResampling.Unshear(values, columns, rows, n, shear.Columns, shear.Rows, grid);
 
-        long[] shape = [1, columns, rows, n];
+        long[] shape = [1, grid.Columns, grid.Rows, n];
         Tensor data;
         if (raw is null) data = tensor(values, shape);
         else
@@ -239,7 +242,7 @@ public static class DicomSeriesReader
             using var wide = tensor(raw, shape);
             data = wide.to_type(bits == 8 && !signed ? ScalarType.Byte : bits == 8 ? ScalarType.Int8 : signed ? ScalarType.Int16 : ScalarType.Int32);
         }
-        var source = Source(slices, orientation, spacing, Math.Abs(Dot(sliceStep, normal)), thickness, resampled ? sliceStep : null);
+        var source = Source(slices, orientation, spacing, Math.Abs(Dot(sliceStep, normal)), thickness, resampled ? (origin, sliceStep) : null);
         var properties = new ImageProperties
         {
             SourceFiles = [.. slices.Select(s => s.Plane.File).Distinct()],
@@ -252,7 +255,7 @@ public static class DicomSeriesReader
 
     // The references a derived object needs; positions are the slices' own, or where resampling put them (origin + k·step).
     private static DicomSourceSeries Source(List<Slice> slices, double[] orientation, (double Row, double Column) spacing, double sliceSpacing, double thickness,
-        double[]? resampledStep)
+        (double[] Origin, double[] Step)? resampled)
     {
         var header = slices[0].Plane.Header;
         var patientAndStudy = new DicomDataset(littleEndian: true);
@@ -261,7 +264,7 @@ public static class DicomSeriesReader
         var images = slices.Select((s, k) => new DicomSourceImage(
             s.Plane.Header.GetString(DicomTags.SopClassUid) ?? "", s.Plane.Header.GetString(DicomTags.SopInstanceUid) ?? "",
             s.Plane.Frames > 1 ? s.Plane.Frame + 1 : null,
-            resampledStep is null ? s.Position : [.. slices[0].Position.Select((p, r) => p + k * resampledStep[r])])).ToList();
+            resampled is not { } grid ? s.Position : [.. grid.Origin.Select((p, r) => p + k * grid.Step[r])])).ToList();
         return new DicomSourceSeries(patientAndStudy, header.GetString(DicomTags.StudyInstanceUid) ?? "", header.GetString(DicomTags.SeriesInstanceUid) ?? "",
             header.GetString(DicomTags.FrameOfReferenceUid), orientation, spacing, sliceSpacing > 0 ? sliceSpacing : thickness > 0 ? thickness : 1.0,
             thickness > 0 ? thickness : sliceSpacing > 0 ? sliceSpacing : 1.0, images);

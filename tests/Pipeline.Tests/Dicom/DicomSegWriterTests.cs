@@ -77,6 +77,20 @@ public sealed class DicomSegWriterTests
     }
 
     [Test]
+    public void ASegOfAnEnhancedMultiFrameImageReferencesItsFrames()
+    {
+        var (source, columns, rows, slices) = Series("ct_enhanced_multiframe");
+
+        var path = DicomWriter.Write(DicomSegWriter.Binary(source, columns, rows, Boxes(columns, rows, slices), TwoSegments, new DicomSegSeries()), new OutputFolder(_dir, "test"), Path.Combine(_dir, "mf.seg.dcm"));
+
+        var (report, errors) = Dciodvfy.Check(path);
+        Assert.That(errors, Is.Empty, report);
+        var frames = DicomParser.Read(path).Dataset.GetItems(DicomTags.PerFrameFunctionalGroupsSequence);
+        var referenced = frames.Select(f => f.GetItems(new DicomTag(0x0008, 0x9124))[0].GetItems(new DicomTag(0x0008, 0x2112))[0].GetInteger(new DicomTag(0x0008, 0x1160)));
+        Assert.That(referenced, Is.EqualTo(new long?[] { 6, 7, 8, 9, 10, 9, 10, 11, 12, 13 }), "frame k + 1 of the source for slice k");
+    }
+
+    [Test]
     public void AFractionalSegStoresProbabilitiesAsBytes()
     {
         var (source, columns, rows, slices) = Series("mr_axial_explicit_le");
