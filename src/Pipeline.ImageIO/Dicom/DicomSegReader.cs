@@ -34,18 +34,21 @@ public static class DicomSegReader
         var segments = ds.GetItems(DicomTags.SegmentSequence).Select(s => new DicomSegment((int)(s.GetInteger(DicomTags.SegmentNumber) ?? 0),
             s.GetString(DicomTags.SegmentLabel) ?? "", Code(s, new DicomTag(0x0062, 0x0003)), Code(s, new DicomTag(0x0062, 0x000F)))).ToList();
 
-        var orientation = planes[0].Attributes.GetDecimals(DicomTags.ImageOrientationPatient) ?? throw new DicomFormatException(path, "the SEG has no ImageOrientationPatient");
-        var spacing = planes[0].Attributes.GetDecimals(DicomTags.PixelSpacing) ?? throw new DicomFormatException(path, "the SEG has no PixelSpacing");
+        var orientation = Decimals(path, planes[0], DicomTags.ImageOrientationPatient, 6);
+        var spacing = Decimals(path, planes[0], DicomTags.PixelSpacing, 2);
         double[] row = orientation[..3], column = orientation[3..];
         double[] normal = [row[1] * column[2] - row[2] * column[1], row[2] * column[0] - row[0] * column[2], row[0] * column[1] - row[1] * column[0]];
-        var positions = planes.Select(p => p.Attributes.GetDecimals(DicomTags.ImagePositionPatient) ?? throw new DicomFormatException(path, $"frame {p.Frame + 1} has no ImagePositionPatient")).ToList();
+        var positions = planes.Select(p => Decimals(path, p, DicomTags.ImagePositionPatient, 3)).ToList();
         var distances = positions.Select(p => Dot(p, normal)).ToList();
         var origin = positions[distances.IndexOf(distances.Min())];
         var distinct = distances.Select(d => Math.Round(d, 3)).Distinct().Order().ToList();
         var step = ds.GetItems(DicomTags.SharedFunctionalGroupsSequence) is [var shared, ..] && shared.GetItems(DicomTags.PixelMeasuresSequence) is [var measures, ..] &&
-            measures.GetDecimals(DicomTags.SpacingBetweenSlices) is [var between, ..] && between > 0 ? between
+            Number(path, () => measures.GetDecimals(DicomTags.SpacingBetweenSlices)) is [var between, ..] && between > 0 && double.IsFinite(between) ? between
             : distinct.Count > 1 ? distinct.Zip(distinct.Skip(1), (a, b) => b - a).Min() : 1.0;
-        var slices = (int)Math.Round((distances.Max() - distances.Min()) / step) + 1;
+        var span = Math.Round((distances.Max() - distances.Min()) / step) + 1;
+        if (rows < 1 || columns < 1 || !(span <= 65536) || span * rows * columns > Array.MaxLength)
+            throw new DicomFormatException(path, $"the SEG's frames ({rows}x{columns}) span {span} slices of {step:0.###} mm, more than one volume may hold");
+        var slices = (int)span;
 
         var pixels = ds.Get(DicomTags.PixelData)?.Value ?? throw new DicomFormatException(path, "the SEG has no pixel data");
         var frameSize = (long)rows * columns;
@@ -87,6 +90,26 @@ public static class DicomSegReader
         var affine = AffineMatrix.FromRowMajor(lps);
         return new DicomSegmentation(new MedicalImage(tensor(labels, [1, columns, rows, slices]), affine, new ImageProperties { SourceFiles = [path], OriginalAffine = affine, OriginalSpatialShape = [columns, rows, slices] }),
             segments, type);
+    }
+
+    private static double[] Decimals(string path, DicomPlane plane, DicomTag tag, int count)
+    {
+        var values = Number(path, () => plane.Attributes.GetDecimals(tag));
+        if (values is null || values.Length != count || values.Any(v => !double.IsFinite(v)))
+            throw new DicomFormatException(path, $"frame {plane.Frame + 1}: {tag} is {(values is null ? "absent" : $"{values.Length} value(s), not {count} finite numbers")}");
+        return values;
+    }
+
+    private static double[]? Number(string path, Func<double[]?> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (FormatException e)
+        {
+            throw new DicomFormatException(path, $"a decimal attribute is not a number: {e.Message}");
+        }
     }
 
     private static DicomCode Code(DicomDataset segment, DicomTag sequence) => segment.GetItems(sequence) is [var item, ..]

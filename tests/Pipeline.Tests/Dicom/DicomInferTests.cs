@@ -41,7 +41,17 @@ public sealed class DicomInferTests
               "writers": [ { "name": "WriteNifti", "args": { "field": "model", "dtype": "uint8" } } ]
             }
             """);
+        WriteSegConfig();
     }
+
+    // The same config writing a SEG besides the NIfTI.
+    private void WriteSegConfig() =>
+        File.WriteAllText(Path.Combine(_dir, "config", "config_seg.json"), File.ReadAllText(Path.Combine(_dir, "config", "config_validation.json")).Replace(
+            "\"writers\": [", """
+            "writers": [
+                { "name": "WriteDicomSeg", "args": { "field": "model", "series_description": "Brain mask",
+                  "segments": { "1": { "label": "Brain", "category": "SCT:91723000:Anatomical Structure", "type": "SCT:12738006:Brain" } } } },
+            """, StringComparison.Ordinal));
 
     [OneTimeTearDown]
     public void Remove() => Directory.Delete(_dir, recursive: true);
@@ -68,12 +78,6 @@ public sealed class DicomInferTests
     [Test]
     public void InferWritesASegThatDciodvfyAcceptsAndThatOverlaysTheNiftiMask()
     {
-        File.WriteAllText(Path.Combine(_dir, "config", "config_seg.json"), File.ReadAllText(Path.Combine(_dir, "config", "config_validation.json")).Replace(
-            "\"writers\": [", """
-            "writers": [
-                { "name": "WriteDicomSeg", "args": { "field": "model", "series_description": "Brain mask",
-                  "segments": { "1": { "label": "Brain", "category": "SCT:91723000:Anatomical Structure", "type": "SCT:12738006:Brain" } } } },
-            """, StringComparison.Ordinal));
         var series = SeriesOnly("mr_axial_explicit_le");
 
         var run = CliRun.Invoke("infer", "-m", _dir, "-c", "config/config_seg.json", "-i", series, "-o", Path.Combine(_dir, "seg"));
@@ -98,6 +102,16 @@ public sealed class DicomInferTests
         Assert.That(window.eq(segLabels.Data).all().item<bool>(), Is.True, "the SEG's mask differs from the NIfTI's");
         Assert.That(window.sum().item<long>(), Is.EqualTo(mask.Data.to_type(TorchSharp.torch.ScalarType.Int64).sum().item<long>()), "mask voxels outside the SEG's slices");
         Assert.That(window.sum().item<long>(), Is.GreaterThan(0));
+    }
+
+    [Test]
+    public void ASegForAnInputNotReadFromDicomFailsThatInputPlainly()
+    {
+        var run = CliRun.Invoke("infer", "-m", _dir, "-c", "config/config_seg.json", "-i", Path.Combine(Fixture("mr_axial_explicit_le"), "golden.nii.gz"), "-o", Path.Combine(_dir, "seg_nifti"));
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure), run.ToString());
+        Assert.That(run.Output + run.Error, Does.Contain("was not read from a DICOM series").And.Contain("LoadDicom or LoadImage"));
+        Assert.That(Directory.GetFiles(Path.Combine(_dir, "seg_nifti"), "*.seg.dcm", SearchOption.AllDirectories), Is.Empty);
     }
 
     [Test]
