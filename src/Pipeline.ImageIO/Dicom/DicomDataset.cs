@@ -17,6 +17,14 @@ public sealed class DicomDataset(bool littleEndian)
 
     internal void Add(DicomTag tag, DicomElement element) => _elements[tag] = element;
 
+    /// <summary>A copy holding the same elements, to which elements can be set without changing this one.</summary>
+    public DicomDataset Copy()
+    {
+        var copy = new DicomDataset(LittleEndian);
+        foreach (var (tag, element) in _elements) copy._elements[tag] = element;
+        return copy;
+    }
+
     /// <summary>Sets <paramref name="tag"/> to <paramref name="element"/>, replacing any value it had.</summary>
     public DicomDataset Set(DicomTag tag, DicomElement element)
     {

@@ -8,7 +8,14 @@ namespace Pipeline.ImageIO.Dicom;
 /// <param name="Dataset">The dataset after the file meta information.</param>
 /// <param name="Syntax">Its transfer syntax.</param>
 /// <param name="HasMeta">The file has Part 10 file meta information (with or without the 128-byte preamble).</param>
-public sealed record DicomFile(DicomDataset Dataset, DicomTransferSyntax Syntax, bool HasMeta);
+/// <param name="PixelData">Where the native pixel data lie in the file, when the read stopped before them (a header read of an uncompressed, undeflated file).</param>
+public sealed record DicomFile(DicomDataset Dataset, DicomTransferSyntax Syntax, bool HasMeta, DicomPixelDataLocation? PixelData = null);
+
+/// <summary>Where a file's pixel data value lies, so a header read can be completed without parsing the file again.</summary>
+/// <param name="Offset">The value's first byte in the file.</param>
+/// <param name="Length">The value's length in bytes.</param>
+/// <param name="Vr">The element's value representation.</param>
+public readonly record struct DicomPixelDataLocation(long Offset, uint Length, string Vr);
 
 /// <summary>
 /// Reads DICOM files: Part 10 (preamble, "DICM", file meta) or bare datasets; implicit VR little endian, explicit VR
@@ -54,6 +61,26 @@ public static class DicomParser
         {
             throw new DicomFormatException(path, e.Message);
         }
+    }
+
+    /// <summary>
+    /// The file a header read (<paramref name="header"/>, read with <c>stopAtPixelData</c>) came from, with its pixel
+    /// data: read straight from where the header read found them when it could, by a full read otherwise.
+    /// </summary>
+    /// <exception cref="DicomFormatException">The file is damaged (or changed since the header read).</exception>
+    public static DicomFile WithPixelData(string path, DicomFile header)
+    {
+        ArgumentNullException.ThrowIfNull(header);
+        if (header.PixelData is not { } at) return Read(path);
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+        if (at.Offset + at.Length > file.Length)
+            throw new DicomFormatException(path, $"element {DicomTags.PixelData} claims {at.Length} bytes, more than the {file.Length - at.Offset} left in the file");
+        var value = new byte[at.Length];
+        file.Position = at.Offset;
+        file.ReadExactly(value);
+        var dataset = header.Dataset.Copy();
+        dataset.Set(DicomTags.PixelData, new DicomElement(at.Vr, value));
+        return header with { Dataset = dataset, PixelData = null };
     }
 
     /// <summary>Whether the file at <paramref name="path"/> is taken for DICOM: it carries the Part 10 "DICM" marker (at byte 128, or at 0), or it is named .dcm (a bare dataset has no marker).</summary>
@@ -105,11 +132,14 @@ public static class DicomParser
         var body = syntax.Deflated ? new DeflateStream(file, CompressionMode.Decompress, leaveOpen: true) : file;
         try
         {
+            var bodyStart = file.Position;
             var reader = new ElementReader(body, syntax.Deflated ? long.MaxValue : length - file.Position, syntax.LittleEndian, syntax.ExplicitVr);
             var dataset = new DicomDataset(syntax.LittleEndian);
             while (!reader.AtEnd)
                 if (!reader.ReadElement(dataset, 0, stopAtPixelData)) break;
-            return new DicomFile(dataset, syntax, hasMeta);
+            var pixels = reader.StoppedAtPixelData is { } at && !syntax.Deflated && at.Length != Undefined
+                ? new DicomPixelDataLocation(bodyStart + at.Offset, at.Length, at.Vr) : (DicomPixelDataLocation?)null;
+            return new DicomFile(dataset, syntax, hasMeta, pixels);
         }
         finally
         {
@@ -135,6 +165,9 @@ public static class DicomParser
         private readonly byte[] _scratch = new byte[8];
         private readonly byte[] _back = new byte[8];
         private int _backCount;
+
+        /// <summary>Where the pixel data value starts (relative to the reader's start), its length and VR, when the read stopped there.</summary>
+        public (long Offset, uint Length, string Vr)? StoppedAtPixelData { get; private set; }
 
         /// <summary>Bytes the parser has taken so far.</summary>
         public long Consumed { get; private set; }
@@ -242,7 +275,11 @@ public static class DicomParser
                 count = ReadUInt32();
             }
 
-            if (tag == DicomTags.PixelData && depth == 0 && stopAtPixelData) return false;
+            if (tag == DicomTags.PixelData && depth == 0 && stopAtPixelData)
+            {
+                StoppedAtPixelData = (Consumed, count, vr);
+                return false;
+            }
             if (tag == DicomTags.PixelData && count == Undefined)
                 dataset.Add(tag, new DicomElement(vr, [], Fragments: ReadFragments(tag)));
             else if (vr == "SQ" || (count == Undefined && vr == "UN"))

@@ -201,13 +201,14 @@ public static class DicomSeriesReader
         var raw = integral ? new int[(long)rows * columns * n] : null;
         // Each file is parsed once, its frames decoded from that parse.
         var byFile = Enumerable.Range(0, n).GroupBy(k => slices[k].Plane.File).ToArray();
+        var headerOf = headers.ToDictionary(h => h.File, h => h.Dicom);
         ForEach(byFile.Length, index =>
         {
             var file = byFile[index].Key;
             DicomFile dicom;
             try
             {
-                dicom = DicomParser.Read(file);
+                dicom = DicomParser.WithPixelData(file, headerOf[file]);
                 foreach (var k in byFile[index]) Store(k, DicomPixels.Frame(dicom, slices[k].Plane.Frame, slices[k].Plane.Frames));
             }
             catch (InvalidDataException e)
