@@ -21,4 +21,13 @@ public interface IImagePipeline
     /// Clara's validation pipelines declare the training crop, yet pass whole images to the inferer.
     /// </summary>
     IImagePipeline ForValidation() => this;
+
+    /// <summary>
+    /// This pipeline as rank <paramref name="rank"/> of <paramref name="ranks"/> data-parallel ranks reads it: for training,
+    /// its share of every global batch (<paramref name="ranks"/> × the batch size), so that every rank takes the same number
+    /// of steps; for validation, every <paramref name="ranks"/>-th image.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The pipeline cannot split its epochs between ranks.</exception>
+    IImagePipeline ForRank(int rank, int ranks) =>
+        ranks == 1 ? this : throw new NotSupportedException($"{GetType().Name} cannot split its epochs between {ranks} ranks");
 }

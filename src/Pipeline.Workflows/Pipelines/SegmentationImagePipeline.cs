@@ -24,6 +24,9 @@ public class SegmentationImagePipeline : IImagePipeline
     private int _batchSize;
     private bool _shuffle;
     private bool _repeat;
+    private bool _validation;
+    private int _rank;
+    private int _ranks = 1;
 
     /// <summary>Creates the pipeline and reads the data list.</summary>
     /// <param name="dataListFilePath">The data-list JSON file.</param>
@@ -99,7 +102,25 @@ public class SegmentationImagePipeline : IImagePipeline
         whole._batchSize = 1;
         whole._shuffle = false;
         whole._repeat = false;
+        whole._validation = true;
         return whole;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Training: the epoch is planned in global batches of ranks × batch size, as one process with that batch size would
+    /// plan it, and rank r takes the r-th slice of each; the last global batch always wraps around to be full (as PyTorch's
+    /// DistributedSampler pads), so that every rank takes the same number of steps. Validation: rank r takes the images at
+    /// positions r, r + ranks, … of the data list.
+    /// </remarks>
+    public IImagePipeline ForRank(int rank, int ranks)
+    {
+        if (ranks < 1 || rank < 0 || rank >= ranks) throw new ArgumentOutOfRangeException(nameof(rank), $"rank {rank} of {ranks}");
+        if (ranks == 1) return this;
+        var share = (SegmentationImagePipeline)MemberwiseClone();
+        share._rank = rank;
+        share._ranks = ranks;
+        return share;
     }
 
     /// <inheritdoc />
@@ -121,8 +142,7 @@ public class SegmentationImagePipeline : IImagePipeline
         var samples = OpenEpoch(chain, epoch, seed, cancellation);
         try
         {
-            var plan = EpochPlan.Batches(samples.Items.Count, _batchSize, _shuffle, _repeat, seed, epoch)
-                .Select(b => b.Select(p => _items[samples.Items[p]]).ToList()).ToList();
+            var plan = Plan(samples.Items.Count, seed, epoch).Select(b => b.Select(p => _items[samples.Items[p]]).ToList()).ToList();
             foreach (var batch in Produce(plan, samples.Prepare, batchTransforms, cancellation))
                 yield return batch;
         }
@@ -130,6 +150,14 @@ public class SegmentationImagePipeline : IImagePipeline
         {
             samples.Release?.Invoke();
         }
+    }
+
+    // This rank's batches (positions in the epoch's items).
+    private IEnumerable<IEnumerable<int>> Plan(int count, long seed, int epoch)
+    {
+        if (_ranks == 1) return EpochPlan.Batches(count, _batchSize, _shuffle, _repeat, seed, epoch);
+        if (_validation) return EpochPlan.Batches(count, _batchSize, _shuffle, _repeat, seed, epoch).Where((_, i) => i % _ranks == _rank);
+        return EpochPlan.Batches(count, _batchSize * _ranks, _shuffle, repeat: true, seed, epoch).Select(b => b.Skip(_rank * _batchSize).Take(_batchSize));
     }
 
     private IEnumerable<SampleBatch> Produce(IReadOnlyList<List<DatalistItem>> plan, Func<DatalistItem, TransformContext> prepare,

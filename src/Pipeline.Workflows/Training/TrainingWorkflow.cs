@@ -9,6 +9,7 @@ using Pipeline.Networks;
 using Pipeline.Networks.Checkpoints;
 using Pipeline.Training;
 using Pipeline.Workflows.Checks;
+using Pipeline.Workflows.Distributed;
 using Pipeline.Workflows.Handlers;
 using Pipeline.Workflows.Pipelines;
 using static TorchSharp.torch;
@@ -212,16 +213,29 @@ public sealed class TrainingWorkflow : IDisposable
             : null;
     }
 
-    /// <summary>Runs the training loop with the config's handlers and <paramref name="hostHandlers"/>.</summary>
-    public TrainingResult Run(IReadOnlyList<ITrainingHandler> hostHandlers, CancellationToken cancellation = default)
+    /// <summary>Runs the training loop with the config's handlers and <paramref name="hostHandlers"/>, as one of <paramref name="ranks"/> when given (data-parallel training).</summary>
+    public TrainingResult Run(IReadOnlyList<ITrainingHandler> hostHandlers, CancellationToken cancellation = default, IRankGroup? ranks = null)
     {
         ArgumentNullException.ThrowIfNull(hostHandlers);
         var setup = Setup ?? throw new InvalidOperationException("the workflow has configuration errors; check them before running");
+        ranks ??= SingleProcess.Instance;
         // A host that shows statistics itself (on its own output) stands in for the config's StatsHandler, which would write to the process console.
         var configHandlers = hostHandlers.OfType<StatsHandler>().Any() ? setup.Handlers.Where(h => h is not StatsHandler) : setup.Handlers;
-        var trainer = new SupervisedTrainer(setup with { Handlers = [.. configHandlers, .. hostHandlers] }, Settings);
+        var trainer = new SupervisedTrainer(setup with { Handlers = [.. configHandlers, .. hostHandlers] }, ForRanks(Settings, ranks), new DataParallelSync(ranks));
         var (best, bestEpoch) = trainer.Run(cancellation);
         return new TrainingResult(best, bestEpoch, trainer.BestModel, Path.Combine(Settings.CheckpointDir, SupervisedTrainer.BestCheckpoint));
+    }
+
+    /// <summary>
+    /// The settings as one of several ranks runs them: with CUDA, each rank trains on one GPU of its machine (its local rank,
+    /// as Clara's Horovod launch gives each worker one GPU); the ranks replace <c>multi_gpu</c>'s replicas.
+    /// </summary>
+    public static TrainingSettings ForRanks(TrainingSettings settings, IRankGroup ranks)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(ranks);
+        if (ranks.Size == 1 || !cuda.is_available()) return ranks.Size == 1 ? settings : settings with { Devices = [] };
+        return settings with { Devices = [new Device(TorchSharp.DeviceType.CUDA, RankGroups.LocalRank() % cuda.device_count())] };
     }
 
     /// <inheritdoc />
