@@ -8,6 +8,7 @@ using Pipeline.Configuration.Registry;
 using Pipeline.Networks;
 using Pipeline.Runner.Console;
 using Pipeline.Training.Losses;
+using Pipeline.Workflows.Distributed;
 using Pipeline.Workflows.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -27,7 +28,8 @@ public static class TrainBenchmark
     /// <param name="Amp">bf16 compute with float32 master weights (<c>use_amp</c>).</param>
     /// <param name="Replicas">Data-parallel CPU replicas (1 = none).</param>
     /// <param name="Steps">Timed steps after two warm-up steps.</param>
-    public sealed record Options(string Model, JsonObject Args, int InChannels, long[] Size, int Batch, bool Amp, int Replicas, int Steps);
+    /// <param name="Ranks">Data-parallel MPI ranks, each with its own batch (1 = one process).</param>
+    public sealed record Options(string Model, JsonObject Args, int InChannels, long[] Size, int Batch, bool Amp, int Replicas, int Steps, int Ranks = 1);
 
     /// <summary><c>mmar bench train</c>.</summary>
     public static Command CreateCommand()
@@ -39,19 +41,26 @@ public static class TrainBenchmark
         precision.AcceptOnlyFromAmong("fp32", "bf16");
         var replicas = new Option<int>("--replicas") { Description = "Data-parallel CPU replicas sharing the batch (1 = the network trains itself).", DefaultValueFactory = _ => 1 };
         var steps = new Option<int>("--steps") { Description = "Timed steps after two warm-up steps.", DefaultValueFactory = _ => 5 };
+        var ranks = new Option<int>("--ranks")
+        {
+            Description = "Data-parallel MPI ranks on this machine, each with --batch crops and an equal share of the cores; started through mpirun unless already under it.",
+            DefaultValueFactory = _ => 1,
+        };
         var command = new Command("train", "Time training steps (DiceCE loss, Adam) on random crops, as mmar train runs them.");
         network.AddTo(command);
-        foreach (var option in new Option[] { size, batch, precision, replicas, steps }) command.Add(option);
+        foreach (var option in new Option[] { size, batch, precision, replicas, steps, ranks }) command.Add(option);
         command.SetAction(parse => UserErrors.Run(parse.InvocationConfiguration.Error, () =>
         {
-            if (parse.GetValue(size) < 1 || parse.GetValue(batch) < 1 || parse.GetValue(replicas) < 1 || parse.GetValue(steps) < 1)
+            if (parse.GetValue(size) < 1 || parse.GetValue(batch) < 1 || parse.GetValue(replicas) < 1 || parse.GetValue(steps) < 1 || parse.GetValue(ranks) < 1)
             {
-                parse.InvocationConfiguration.Error.WriteLine("error: --size, --batch, --replicas and --steps must be positive");
+                parse.InvocationConfiguration.Error.WriteLine("error: --size, --batch, --replicas, --steps and --ranks must be positive");
                 return ExitCodes.ConfigError;
             }
+            if (parse.GetValue(ranks) > 1 && RankGroups.LaunchedRanks() == 1)
+                return MpiLaunch.Relaunch(parse.GetValue(ranks), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
             var edge = (long)parse.GetValue(size);
             Run(new Options(parse.GetValue(network.Model)!, network.ModelArgs(parse), parse.GetValue(network.InChannels), [edge, edge, edge], parse.GetValue(batch),
-                parse.GetValue(precision) == "bf16", parse.GetValue(replicas), parse.GetValue(steps)), parse.InvocationConfiguration.Output);
+                parse.GetValue(precision) == "bf16", parse.GetValue(replicas), parse.GetValue(steps), parse.GetValue(ranks)), parse.InvocationConfiguration.Output);
             return ExitCodes.Success;
         }));
         return command;
@@ -60,6 +69,13 @@ public static class TrainBenchmark
     /// <summary>Runs the measurement and prints it.</summary>
     public static void Run(Options options, TextWriter output)
     {
+        using var group = options.Ranks > 1 ? RankGroups.Open(DistributedMode.Mpi, TimeSpan.FromMinutes(10)) : SingleProcess.Instance;
+        if (group.Size != options.Ranks)
+            throw new InvalidOperationException($"--ranks {options.Ranks} but mpirun started {group.Size} rank(s)");
+        if (!group.IsRoot) output = TextWriter.Null;
+        // Ranks on one machine share its cores.
+        if (group.Size > 1) set_num_threads(Math.Max(1, Environment.ProcessorCount / LocalRanks(group.Size)));
+        var sync = new DataParallelSync(group);
         using var services = PipelineServices.Build(BuiltInComponents.Assemblies, []);
         var factory = services.GetRequiredService<NetworkFactory>();
         var spec = new NetworkSpec(options.Model, options.Args);
@@ -81,25 +97,55 @@ public static class TrainBenchmark
         using var image = randn(shape);
         using var label = (image.select(1, 0).unsqueeze(1) > 0.5).to(ScalarType.Int64);
 
+        var parameters = network.parameters().ToList();
+        var gradientBytes = parameters.Sum(p => p.numel()) * 4;
         var seconds = new List<double>();
+        var exchange = new List<double>();
         long rssAfterWarmUp = 0;
         for (var i = 0; i < options.Steps + 2; i++)
         {
             using var scope = NewDisposeScope();
             var watch = Stopwatch.StartNew();
             replicas.ComputeGradients(image, label, loss, []);
+            // The exchange is timed from the moment every rank has its gradients, so waiting for a slower rank is not counted as transfer.
+            sync.Any(false, $"the end of bench step {i + 1}'s backward pass");
+            var computed = watch.Elapsed.TotalSeconds;
+            sync.AverageGradients(parameters, 1.0 / group.Size, $"the gradients of bench step {i + 1}");
+            var exchanged = watch.Elapsed.TotalSeconds - computed;
             optimizer.step();
-            if (i >= 2) seconds.Add(watch.Elapsed.TotalSeconds);
+            // A step ends for all when the slowest rank ends it.
+            var step = new[] { watch.Elapsed.TotalSeconds, exchanged };
+            if (group.Size > 1)
+            {
+                var all = group.AllGather(BitConverter.GetBytes(step[0]), $"the times of bench step {i + 1}");
+                step[0] = all.Max(b => BitConverter.ToDouble(b));
+            }
+            if (i >= 2)
+            {
+                seconds.Add(step[0]);
+                exchange.Add(step[1]);
+            }
             else rssAfterWarmUp = ProcessMemory.ResidentBytes();
         }
         seconds.Sort();
+        exchange.Sort();
         var precision = options.Amp ? "bf16 mixed precision (float32 master weights)" : "fp32";
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{options.Model} {options.Args.ToJsonString()}, batch [{string.Join("×", shape)}], DiceCE + Adam, {precision}, " +
-            $"{(options.Replicas > 1 ? $"{options.Replicas} CPU replicas" : "no replicas")}, torch threads {get_num_threads()}:"));
+            $"{(options.Replicas > 1 ? $"{options.Replicas} CPU replicas" : "no replicas")}, {(group.Size > 1 ? $"{group.Size} MPI ranks, " : "")}torch threads {get_num_threads()}:"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  step: median {seconds[seconds.Count / 2]:0.000} s, min {seconds[0]:0.000} s over {seconds.Count} steps"));
+        if (group.Size > 1)
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  gradient allreduce: {gradientBytes / 1e6:0.00} MB per step, median {exchange[exchange.Count / 2]:0.000} s on rank 0; " +
+                $"{group.Size * options.Batch / seconds[seconds.Count / 2]:0.00} crops/s over the {group.Size} ranks"));
+        else
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  {gradientBytes / 1e6:0.00} MB of gradients per step; {options.Batch / seconds[seconds.Count / 2]:0.00} crops/s"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  RSS after warm-up {rssAfterWarmUp / 1e6:0} MB, at the end {ProcessMemory.ResidentBytes() / 1e6:0} MB, peak {ProcessMemory.PeakResidentBytes() / 1e6:0} MB"));
     }
+
+    private static int LocalRanks(int ranks) =>
+        int.TryParse(Environment.GetEnvironmentVariable("OMPI_COMM_WORLD_LOCAL_SIZE"), NumberStyles.None, CultureInfo.InvariantCulture, out var local) && local > 0 ? local : ranks;
 }

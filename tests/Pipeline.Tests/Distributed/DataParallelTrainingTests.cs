@@ -27,8 +27,9 @@ public sealed class DataParallelTrainingTests
         """;
 
     // Group norm and a per-sample loss (cross-entropy and Dice both average over samples), so halves of a batch add up to the whole.
-    private static string Config(int batch, int epochs, double learningRate = 1e-3) => $$"""
+    private static string Config(int batch, int epochs, double learningRate = 1e-3, bool ampAndCache = false) => $$"""
         {
+          "use_amp": {{(ampAndCache ? "true" : "false")}},
           "epochs": {{epochs}}, "num_training_epoch_per_valid": 1, "learning_rate": {{learningRate.ToString(System.Globalization.CultureInfo.InvariantCulture)}}, "determinism": { "random_seed": 3 },
           "train": {
             "loss": { "name": "CrossEntropyDice", "args": { "skip_background": true } },
@@ -38,8 +39,9 @@ public sealed class DataParallelTrainingTests
               { "name": "LoadNifti", "args": { "fields": ["image", "label"] } },
               { "name": "CropFixedSizeRandomCenter", "args": { "size": [32, 32, 16], "fields": ["image", "label"] } }
             ],
-            "image_pipeline": { "name": "SegmentationImagePipeline", "args": {
+            "image_pipeline": { "name": "{{(ampAndCache ? "SegmentationImagePipelineWithCache" : "SegmentationImagePipeline")}}", "args": {
               "data_list_file_path": "{DATASET_JSON}", "data_file_base_dir": "{DATA_ROOT}", "data_list_key": "training",
+              {{(ampAndCache ? "\"num_cache_objects\": 4, \"replace_percent\": 0.5," : "")}}
               "output_crop_size": [32, 32, 16], "output_batch_size": {{batch}}, "num_workers": 1, "prefetch_size": 1 } }
           },
           "validate": {
@@ -63,6 +65,7 @@ public sealed class DataParallelTrainingTests
         File.WriteAllText(Path.Combine(_dir, "config", "config_frozen.json"), Config(1, 1, learningRate: 0));
         File.WriteAllText(Path.Combine(_dir, "config", "config_frozen_single.json"), Config(2, 1, learningRate: 0));
         File.WriteAllText(Path.Combine(_dir, "config", "config_long.json"), Config(1, 200));
+        File.WriteAllText(Path.Combine(_dir, "config", "config_amp_cache.json"), Config(1, 2, ampAndCache: true));
     }
 
     [OneTimeTearDown]
@@ -123,6 +126,29 @@ public sealed class DataParallelTrainingTests
         TinyTrainingMmar.AssertSameWeights(Path.Combine(Models("repeat_a"), SupervisedTrainer.FinalCheckpoint), Path.Combine(Models("repeat_b"), SupervisedTrainer.FinalCheckpoint));
         Assert.That(resumed.Output, Does.Contain("resuming from"));
         TinyTrainingMmar.AssertSameWeights(Path.Combine(Models("repeat_a"), SupervisedTrainer.FinalCheckpoint), Path.Combine(Models("resumed"), SupervisedTrainer.FinalCheckpoint));
+    }
+
+    [Test]
+    public void MixedPrecisionSmartCacheAndFineTuningTrainUnderTwoRanks()
+    {
+        var pretrained = CliRun.Invoke("train", "-m", _dir, "-c", "config/config_one_epoch.json", "--set", $"MMAR_CKPT_DIR={Models("pretrained")}");
+        Assert.That(pretrained.ExitCode, Is.EqualTo(ExitCodes.Success), pretrained.ToString());
+
+        // Every epoch ends with the ranks checking that they hold the same weights; a difference would fail the run.
+        var run = TrainOnTwoRanks("amp_cache", "-c", "config/config_amp_cache.json", "--set", $"MMAR_CKPT={Path.Combine(Models("pretrained"), SupervisedTrainer.BestCheckpoint)}");
+
+        Assert.That(run.ExitCode, Is.EqualTo(0), run.Output);
+        Assert.That(run.Output, Does.Contain("bf16 mixed precision").And.Contain("fine-tuning: starting from"));
+        Assert.That(Progress(Path.Combine(Models("amp_cache"), SupervisedTrainer.FinalCheckpoint)).Step, Is.EqualTo(4), "2 epochs of a 4-item cache in global batches of 2");
+    }
+
+    [Test]
+    public void ARankTimeoutMustBePositive()
+    {
+        var run = CliRun.Invoke("train", "-m", _dir, "--rank-timeout", "0");
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.ConfigError), run.ToString());
+        Assert.That(run.Error, Does.Contain("--rank-timeout must be a positive number of seconds"));
     }
 
     [TestCase("STOP", "rank 1 was last at")]

@@ -8,7 +8,7 @@ namespace Pipeline.Tests.Runner;
 /// <summary>The example MMARs under <c>mmars/</c>: complete, passing <c>mmar check</c>, and trainable where their data is in reach.</summary>
 public sealed class ExampleMmarTests
 {
-    private static readonly string[] Scripts = ["set_env.sh", "train.sh", "train_finetune.sh", "validate.sh", "infer.sh"];
+    private static readonly string[] Scripts = ["set_env.sh", "train.sh", "train_finetune.sh", "validate.sh", "infer.sh", "train_mpi.sh", "train_slurm.sbatch"];
 
     // Without their data and a trained model, the examples cannot run, and check says exactly that and nothing else.
     [TestCaseSource(typeof(RepoPaths), nameof(RepoPaths.ExampleMmars))]
@@ -30,7 +30,7 @@ public sealed class ExampleMmarTests
     [TestCaseSource(typeof(RepoPaths), nameof(RepoPaths.ExampleMmars))]
     public void HasTheMmarLayout(string mmar)
     {
-        foreach (var file in new[] { "config/config_train.json", "config/config_validation.json", "config/environment.json", "docs/Readme.md", "models/README.md" })
+        foreach (var file in new[] { "config/config_train.json", "config/config_validation.json", "config/environment.json", "docs/Readme.md", "models/README.md", "commands/train_mpijob.yaml" })
             Assert.That(File.Exists(Path.Combine(mmar, file)), $"{mmar} lacks {file}");
         foreach (var script in Scripts)
         {
