@@ -53,5 +53,6 @@ public static class UserErrors
             or Networks.Weights.SafetensorsFormatException or Networks.Checkpoints.CheckpointFormatException
             or Networks.Weights.WeightMismatchException or Workflows.Evaluation.EvaluationInputException
             or Onnx.ExecutionProviderException or Networks.Export.ExportNotSupportedException
-            or Workflows.Training.TrainingDivergedException or Workflows.Training.TrainingFailedException or Workflows.Training.ResumeException or Workflows.Pipelines.ImagePipelineException;
+            or Workflows.Training.TrainingDivergedException or Workflows.Training.TrainingFailedException or Workflows.Training.ResumeException or Workflows.Pipelines.ImagePipelineException
+            or Workflows.Distributed.RankTimeoutException or DllNotFoundException;
 }
