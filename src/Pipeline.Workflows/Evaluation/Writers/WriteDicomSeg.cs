@@ -23,14 +23,11 @@ namespace Pipeline.Workflows.Evaluation.Writers;
 /// so a SEG never carries an unnamed structure.
 /// </remarks>
 [Component(ComponentKind.Writer, "WriteDicomSeg")]
-public sealed class WriteDicomSeg : IEvalWriter, IDeclaresFields
+public sealed class WriteDicomSeg : FieldWriter
 {
-    private readonly string _field;
-    private readonly string _srcField;
     private readonly DicomSegmentationType _type;
     private readonly IReadOnlyDictionary<int, DicomSegment>? _segments;
     private readonly DicomSegSeries _series;
-    private readonly OutputFolder _folder;
 
     /// <summary>Validates the args.</summary>
     /// <param name="field">The field to write: labels (binary) or class probabilities (fractional).</param>
@@ -48,10 +45,8 @@ public sealed class WriteDicomSeg : IEvalWriter, IDeclaresFields
     public WriteDicomSeg(string field, DicomSegmentationType segmentationType = DicomSegmentationType.Binary,
         Dictionary<string, Dictionary<string, string>>? segments = null, string seriesDescription = "Segmentation", int seriesNumber = 900,
         string contentLabel = "SEGMENTATION", string? algorithmName = null, string algorithmVersion = "1", string? writePath = null, string srcField = "image",
-        MmarPaths? paths = null, OutputFolder? output = null)
+        MmarPaths? paths = null, OutputFolder? output = null) : base(field, srcField, writePath, paths, output)
     {
-        if (string.IsNullOrWhiteSpace(field)) throw new ConfigArgException("field", "must name the field to write, e.g. 'model'");
-        if (string.IsNullOrWhiteSpace(srcField)) throw new ConfigArgException("src_field", "must name the input image field, e.g. 'image'");
         if (!Regex.IsMatch(contentLabel, "^[A-Z0-9_ ]{1,16}$"))
             throw new ConfigArgException("content_label", $"'{contentLabel}' is not a DICOM code string: use 1 to 16 capitals, digits, spaces or underscores");
         if (seriesNumber is < 0 or > 99999) throw new ConfigArgException("series_number", "must be in 0–99999");
@@ -59,52 +54,33 @@ public sealed class WriteDicomSeg : IEvalWriter, IDeclaresFields
         CheckText("algorithm_version", algorithmVersion);
         var name = algorithmName ?? (paths is null ? "mmar" : Path.GetFileName(Path.TrimEndingDirectorySeparator(paths.MmarRoot)));
         CheckText("algorithm_name", name);
-        var folder = string.IsNullOrWhiteSpace(writePath) ? paths?.EvalOutputDir ?? "eval" : writePath;
-        _field = field;
-        _srcField = srcField;
         _type = segmentationType;
         _segments = segments is null ? null : Segments(segments);
         _series = new DicomSegSeries(seriesDescription, seriesNumber, contentLabel, name, algorithmVersion);
-        OutputRoot = paths?.Resolve(folder) ?? Path.GetFullPath(folder);
-        if (output?.FolderProblem(OutputRoot) is { } problem)
-            throw new ConfigArgException("write_path", $"{problem}; e.g. {{MMAR_EVAL_OUTPUT_PATH}} or a folder inside it");
-        _folder = output ?? new OutputFolder(OutputRoot, "write_path");
     }
 
     /// <inheritdoc />
-    public string OutputRoot { get; }
-
-    /// <inheritdoc />
-    public IReadOnlyList<string> ReadsFields => [_field];
-
-    /// <inheritdoc />
-    public IReadOnlyList<string> WritesFields => [];
-
-    /// <inheritdoc />
-    public string FieldsArg => "field";
-
-    /// <inheritdoc />
-    public IReadOnlyList<string> OutputFiles(string stem) => [Path.Combine(OutputRoot, stem, $"{stem}_{OutputFolder.SafeName(_field)}.seg.dcm")];
+    protected override string Extension => ".seg.dcm";
 
     /// <inheritdoc />
     /// <exception cref="InvalidDataException">The input was not read from DICOM, or the prediction holds a label no segment describes.</exception>
-    public void Write(TransformContext context, string stem)
+    public override void Write(TransformContext context, string stem)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var image = context.GetImage(_field, nameof(WriteDicomSeg));
-        var properties = context.Get(_srcField) is MedicalImage src ? src.Properties : image.Properties;
+        var image = context.GetImage(Field, nameof(WriteDicomSeg));
+        var properties = SourceProperties(context, image);
         if (!properties.Extra.TryGetValue(DicomSourceSeries.PropertyKey, out var value) || value is not DicomSourceSeries source ||
             properties.OriginalAffine is not { } affine || properties.OriginalSpatialShape is not [var columns, var rows, _] shape)
-            throw new InvalidDataException($"{nameof(WriteDicomSeg)}: field '{_srcField}' of {context.Sample.Description} was not read from a DICOM series; " +
+            throw new InvalidDataException($"{nameof(WriteDicomSeg)}: field '{SourceField}' of {context.Sample.Description} was not read from a DICOM series; " +
                 "a SEG refers to its source images, so load the input with LoadDicom or LoadImage");
         if (image.SpatialRank != 3)
-            throw new InvalidDataException($"{nameof(WriteDicomSeg)}: field '{_field}' has {image.SpatialRank} spatial axes; a SEG is written for a 3-D prediction");
+            throw new InvalidDataException($"{nameof(WriteDicomSeg)}: field '{Field}' has {image.SpatialRank} spatial axes; a SEG is written for a 3-D prediction");
         using var scope = NewDisposeScope();
         DicomDataset seg;
         if (_type == DicomSegmentationType.Binary)
         {
             if (image.Channels != 1)
-                throw new InvalidDataException($"{nameof(WriteDicomSeg)}: field '{_field}' has {image.Channels} channels; a binary SEG is written from one channel of labels (e.g. after ArgmaxAcrossChannels)");
+                throw new InvalidDataException($"{nameof(WriteDicomSeg)}: field '{Field}' has {image.Channels} channels; a binary SEG is written from one channel of labels (e.g. after ArgmaxAcrossChannels)");
             using var restored = RestoreOriginalShape.Restore(image, affine, shape, Interpolation.Nearest);
             var labels = (restored.Data.is_floating_point() ? restored.Data.round() : restored.Data).to_type(ScalarType.Int32).contiguous().data<int>().ToArray();
             var present = labels.Where(v => v != 0).Distinct().Order().ToArray();
@@ -114,14 +90,14 @@ public sealed class WriteDicomSeg : IEvalWriter, IDeclaresFields
         else
         {
             if (image.Channels < 2)
-                throw new InvalidDataException($"{nameof(WriteDicomSeg)}: field '{_field}' has 1 channel; a fractional SEG is written from per-class probabilities (background first), before ArgmaxAcrossChannels");
+                throw new InvalidDataException($"{nameof(WriteDicomSeg)}: field '{Field}' has 1 channel; a fractional SEG is written from per-class probabilities (background first), before ArgmaxAcrossChannels");
             using var restored = RestoreOriginalShape.Restore(image, affine, shape, Interpolation.Linear);
             var probabilities = restored.Data[1..].to_type(ScalarType.Float32).contiguous().data<float>().ToArray();
             var numbers = Enumerable.Range(1, (int)image.Channels - 1).ToArray();
             var segments = _segments is null ? [.. numbers.Select(Generic)] : Described(numbers, context);
             seg = DicomSegWriter.Fractional(source, (int)columns, (int)rows, probabilities, segments, _series);
         }
-        DicomWriter.Write(seg, _folder, OutputFiles(stem)[0]);
+        DicomWriter.Write(seg, Folder, OutputFiles(stem)[0]);
     }
 
     private List<DicomSegment> Described(IEnumerable<int> numbers, TransformContext context) =>

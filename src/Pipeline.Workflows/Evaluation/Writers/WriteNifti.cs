@@ -20,7 +20,7 @@ namespace Pipeline.Workflows.Evaluation.Writers;
 /// cropped away get 0.
 /// </remarks>
 [Component(ComponentKind.Writer, "WriteNifti")]
-public sealed class WriteNifti : IEvalWriter, IDeclaresFields
+public sealed class WriteNifti : FieldWriter
 {
     private static readonly Dictionary<string, NiftiDataType> Types = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -28,10 +28,7 @@ public sealed class WriteNifti : IEvalWriter, IDeclaresFields
         ["int32"] = NiftiDataType.Int32, ["int64"] = NiftiDataType.Int64, ["float32"] = NiftiDataType.Float32, ["float64"] = NiftiDataType.Float64,
     };
 
-    private readonly string _field;
-    private readonly string _srcField;
     private readonly NiftiDataType _dtype;
-    private readonly OutputFolder _folder;
 
     /// <summary>Validates the args.</summary>
     /// <param name="field">The field to write (e.g. <c>model</c> after <c>ArgmaxAcrossChannels</c>).</param>
@@ -41,51 +38,30 @@ public sealed class WriteNifti : IEvalWriter, IDeclaresFields
     /// <param name="paths">The MMAR's folders, for relative paths.</param>
     /// <param name="output">The run's output folder (a host service); <c>write_path</c> must lie inside it.</param>
     public WriteNifti(string field, string dtype = "float32", string? writePath = null, string srcField = "image", MmarPaths? paths = null,
-        OutputFolder? output = null)
+        OutputFolder? output = null) : base(field, srcField, writePath, paths, output)
     {
-        if (string.IsNullOrWhiteSpace(field)) throw new ConfigArgException("field", "must name the field to write, e.g. 'model'");
-        if (string.IsNullOrWhiteSpace(srcField)) throw new ConfigArgException("src_field", "must name the input image field, e.g. 'image'");
         if (!Types.TryGetValue(dtype.Trim(), out var type))
             throw new ConfigArgException("dtype", $"unknown dtype '{dtype}'; accepted: {string.Join(", ", Types.Keys)}");
-        var folder = string.IsNullOrWhiteSpace(writePath) ? paths?.EvalOutputDir ?? "eval" : writePath;
-        _field = field;
-        _srcField = srcField;
         _dtype = type;
-        OutputRoot = paths?.Resolve(folder) ?? Path.GetFullPath(folder);
-        if (output?.FolderProblem(OutputRoot) is { } problem)
-            throw new ConfigArgException("write_path", $"{problem}; e.g. {{MMAR_EVAL_OUTPUT_PATH}} or a folder inside it");
-        _folder = output ?? new OutputFolder(OutputRoot, "write_path");
     }
 
     /// <inheritdoc />
-    public string OutputRoot { get; }
+    protected override string Extension => ".nii.gz";
 
     /// <inheritdoc />
-    public IReadOnlyList<string> ReadsFields => [_field];
-
-    /// <inheritdoc />
-    public IReadOnlyList<string> WritesFields => [];
-
-    /// <inheritdoc />
-    public string FieldsArg => "field";
-
-    /// <inheritdoc />
-    public IReadOnlyList<string> OutputFiles(string stem) => [Path.Combine(OutputRoot, stem, $"{stem}_{OutputFolder.SafeName(_field)}.nii.gz")];
-
-    /// <inheritdoc />
-    public void Write(TransformContext context, string stem)
+    public override void Write(TransformContext context, string stem)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var image = context.GetImage(_field, nameof(WriteNifti));
-        var source = context.Get(_srcField) is MedicalImage src ? src.Properties : image.Properties;
+        var image = context.GetImage(Field, nameof(WriteNifti));
+        var source = SourceProperties(context, image);
         if (source.OriginalAffine is not { } affine || source.OriginalSpatialShape is not { } shape)
             throw new InvalidOperationException(
-                $"{nameof(WriteNifti)}: field '{_srcField}' of {context.Sample.Description} records no original grid; load it with LoadNifti");
+                $"{nameof(WriteNifti)}: field '{SourceField}' of {context.Sample.Description} records no original grid; load it with LoadNifti");
         if (shape.Length != image.SpatialRank)
             throw new InvalidOperationException(
-                $"{nameof(WriteNifti)}: field '{_field}' has {image.SpatialRank} spatial axes but the input image has {shape.Length}");
+                $"{nameof(WriteNifti)}: field '{Field}' has {image.SpatialRank} spatial axes but the input image has {shape.Length}");
         var interpolation = _dtype.IsInteger() || !image.Data.is_floating_point() ? Interpolation.Nearest : Interpolation.Linear;
         using var restored = RestoreOriginalShape.Restore(image, affine, shape, interpolation);
-        NiftiWriter.Write(restored, _folder, OutputFiles(stem)[0], _dtype);
+        NiftiWriter.Write(restored, Folder, OutputFiles(stem)[0], _dtype);
     }
 }
