@@ -56,18 +56,27 @@ public static class TrainBenchmark
                 parse.InvocationConfiguration.Error.WriteLine("error: --size, --batch, --replicas, --steps and --ranks must be positive");
                 return ExitCodes.ConfigError;
             }
-            if (parse.GetValue(ranks) > 1 && RankGroups.LaunchedRanks() == 1)
-                return MpiLaunch.Relaunch(parse.GetValue(ranks), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
             var edge = (long)parse.GetValue(size);
-            Run(new Options(parse.GetValue(network.Model)!, network.ModelArgs(parse), parse.GetValue(network.InChannels), [edge, edge, edge], parse.GetValue(batch),
-                parse.GetValue(precision) == "bf16", parse.GetValue(replicas), parse.GetValue(steps), parse.GetValue(ranks)), parse.InvocationConfiguration.Output);
+            var options = new Options(parse.GetValue(network.Model)!, network.ModelArgs(parse), parse.GetValue(network.InChannels), [edge, edge, edge], parse.GetValue(batch),
+                parse.GetValue(precision) == "bf16", parse.GetValue(replicas), parse.GetValue(steps), parse.GetValue(ranks));
+            if (options.Ranks > 1 && RankGroups.LaunchedRanks() == 1)
+            {
+                // The peer in the same run: one process on all the cores first, then the ranks on the same cores.
+                var baseline = Run(options with { Ranks = 1 }, parse.InvocationConfiguration.Output);
+                return MpiLaunch.Relaunch(options.Ranks, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error,
+                    new Dictionary<string, string> { [BaselineVariable] = baseline.ToString("R", CultureInfo.InvariantCulture) });
+            }
+            Run(options, parse.InvocationConfiguration.Output);
             return ExitCodes.Success;
         }));
         return command;
     }
 
-    /// <summary>Runs the measurement and prints it.</summary>
-    public static void Run(Options options, TextWriter output)
+    // The one-process throughput measured before the ranks were started, handed to them through their environment.
+    private const string BaselineVariable = "MMAR_BENCH_ONE_PROCESS_CROPS_PER_S";
+
+    /// <summary>Runs the measurement and prints it; returns the throughput in crops per second over all ranks.</summary>
+    public static double Run(Options options, TextWriter output)
     {
         using var group = options.Ranks > 1 ? RankGroups.Open(DistributedMode.Mpi, TimeSpan.FromMinutes(10)) : SingleProcess.Instance;
         if (group.Size != options.Ranks)
@@ -135,15 +144,22 @@ public static class TrainBenchmark
             $"{(options.Replicas > 1 ? $"{options.Replicas} CPU replicas" : "no replicas")}, {(group.Size > 1 ? $"{group.Size} MPI ranks, " : "")}torch threads {get_num_threads()}:"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  step: median {seconds[seconds.Count / 2]:0.000} s, min {seconds[0]:0.000} s over {seconds.Count} steps"));
+        var throughput = group.Size * options.Batch / seconds[seconds.Count / 2];
         if (group.Size > 1)
+        {
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  gradient allreduce: {gradientBytes / 1e6:0.00} MB per step, median {exchange[exchange.Count / 2]:0.000} s on rank 0; " +
-                $"{group.Size * options.Batch / seconds[seconds.Count / 2]:0.00} crops/s over the {group.Size} ranks"));
+                $"{throughput:0.00} crops/s over the {group.Size} ranks"));
+            if (double.TryParse(Environment.GetEnvironmentVariable(BaselineVariable), NumberStyles.Float, CultureInfo.InvariantCulture, out var baseline) && baseline > 0)
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  scaling efficiency on these cores: {throughput / baseline * 100:0}% of one process's {baseline:0.00} crops/s"));
+        }
         else
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  {gradientBytes / 1e6:0.00} MB of gradients per step; {options.Batch / seconds[seconds.Count / 2]:0.00} crops/s"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  RSS after warm-up {rssAfterWarmUp / 1e6:0} MB, at the end {ProcessMemory.ResidentBytes() / 1e6:0} MB, peak {ProcessMemory.PeakResidentBytes() / 1e6:0} MB"));
+        return throughput;
     }
 
     private static int LocalRanks(int ranks) =>

@@ -107,6 +107,7 @@ public sealed class MpiRankGroup : IRankGroup
     private void Wait(List<nint> requests, string what)
     {
         var watch = Stopwatch.StartNew();
+        var alive = TimeSpan.Zero;
         var spins = 0;
         for (var i = 0; i < requests.Count; i++)
         {
@@ -118,6 +119,12 @@ public sealed class MpiRankGroup : IRankGroup
                     _failed = true;
                     throw new RankTimeoutException(TimeoutMessage(what));
                 }
+                // A rank waiting in an exchange keeps its note fresh, so a rank that stopped inside one shows by its note going stale.
+                if (watch.Elapsed - alive > AliveInterval)
+                {
+                    alive = watch.Elapsed;
+                    KeepAlive();
+                }
                 // Spin briefly for fast collectives, then yield the core: ranks often share a machine with the one being waited for.
                 if (++spins > 200) Thread.Sleep(1);
                 else Thread.Yield();
@@ -125,10 +132,27 @@ public sealed class MpiRankGroup : IRankGroup
         }
     }
 
+    private static readonly TimeSpan AliveInterval = TimeSpan.FromMilliseconds(500);
+
+    private string HeartbeatFile(int rank) => Path.Combine(_heartbeats!.Root, $"rank-{rank}.txt");
+
     private void Beat(string what)
     {
         if (_heartbeats is null) return;
-        _heartbeats.WriteAllText(Path.Combine(_heartbeats.Root, $"rank-{Rank}.txt"), what);
+        _heartbeats.WriteAllText(HeartbeatFile(Rank), what);
+    }
+
+    private void KeepAlive()
+    {
+        if (_heartbeats is null) return;
+        try
+        {
+            File.SetLastWriteTimeUtc(HeartbeatFile(Rank), DateTime.UtcNow);
+        }
+        catch (IOException)
+        {
+            // A missed touch only makes a later timeout message less precise.
+        }
     }
 
     private string TimeoutMessage(string what)
@@ -140,10 +164,18 @@ public sealed class MpiRankGroup : IRankGroup
         for (var r = 0; r < Size; r++)
         {
             if (r == Rank) continue;
-            var file = Path.Combine(_heartbeats.Root, $"rank-{r}.txt");
-            if (!File.Exists(file)) behind.Add($"rank {r} has not reported");
-            else if (File.ReadAllText(file) is var at && at != what)
-                behind.Add($"rank {r} was last at {at} ({(DateTime.UtcNow - File.GetLastWriteTimeUtc(file)).TotalSeconds.ToString("0", CultureInfo.InvariantCulture)} s ago)");
+            var file = HeartbeatFile(r);
+            if (!File.Exists(file))
+            {
+                behind.Add($"rank {r} has not reported");
+                continue;
+            }
+            var at = File.ReadAllText(file);
+            var silent = DateTime.UtcNow - File.GetLastWriteTimeUtc(file);
+            var ago = silent.TotalSeconds.ToString("0", CultureInfo.InvariantCulture);
+            // A rank in the same exchange refreshes its note while it waits; a stale note means it stopped inside it.
+            if (at != what) behind.Add($"rank {r} was last at {at} ({ago} s ago)");
+            else if (silent > 4 * AliveInterval) behind.Add($"rank {r} was last at {at} too, and has been silent inside it for {ago} s");
         }
         return behind.Count == 0
             ? head + "; every rank reached it, so MPI itself is stuck (a network or launcher problem)"
