@@ -28,6 +28,8 @@ internal sealed class MpiJob : IDisposable
         start.Environment["OMPI_ALLOW_RUN_AS_ROOT"] = "1";
         start.Environment["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1";
         start.Environment["OMP_NUM_THREADS"] = "1";
+        // Containers often forbid the cross-memory attach Open MPI's shared-memory transport uses for large messages.
+        start.Environment["OMPI_MCA_btl_vader_single_copy_mechanism"] = "none";
         start.Environment["MMAR_TEST_JOB"] = Marker;
         _process = new Process { StartInfo = start };
         _process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_output) _output.AppendLine(e.Data); };
