@@ -73,21 +73,7 @@ public static class DicomSegReader
                 }
         }
 
-        var lps = new double[16];
-        for (var r = 0; r < 3; r++)
-        {
-            lps[4 * r + 0] = row[r] * spacing[1];
-            lps[4 * r + 1] = column[r] * spacing[0];
-            lps[4 * r + 2] = normal[r] * step;
-            lps[4 * r + 3] = origin[r];
-        }
-        lps[15] = 1;
-        for (var c = 0; c < 4; c++)
-        {
-            lps[c] = -lps[c] + 0.0;
-            lps[4 + c] = -lps[4 + c] + 0.0;
-        }
-        var affine = AffineMatrix.FromRowMajor(lps);
+        var affine = DicomVolumeAffine.Of(row, column, (spacing[0], spacing[1]), [.. normal.Select(v => v * step)], origin);
         return new DicomSegmentation(new MedicalImage(tensor(labels, [1, columns, rows, slices]), affine, new ImageProperties { SourceFiles = [path], OriginalAffine = affine, OriginalSpatialShape = [columns, rows, slices] }),
             segments, type);
     }

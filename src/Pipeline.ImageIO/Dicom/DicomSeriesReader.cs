@@ -174,23 +174,7 @@ public static class DicomSeriesReader
         var grid = resampled ? GantryTiltResampling.Cover(columns, rows, slices.Count, shear.Columns, shear.Rows) : new GantryTiltResampling.Grid(columns, rows, 0, 0);
         // A resampled grid starts where the slice that reaches furthest begins: the first slice's origin moved by the grid's offsets.
         double[] origin = [.. slices[0].Position.Select((p, r) => p + grid.ColumnOffset * rowDirection[r] * spacing.Column + grid.RowOffset * columnDirection[r] * spacing.Row)];
-        var lps = new double[16];
-        for (var r = 0; r < 3; r++)
-        {
-            lps[4 * r + 0] = rowDirection[r] * spacing.Column;
-            lps[4 * r + 1] = columnDirection[r] * spacing.Row;
-            lps[4 * r + 2] = sliceStep[r];
-            lps[4 * r + 3] = origin[r];
-        }
-        lps[15] = 1;
-        // LPS to RAS: x and y change sign.
-        for (var c = 0; c < 4; c++)
-        {
-            // Adding zero turns -0 into 0, so printed affines do not show "-0".
-            lps[c] = -lps[c] + 0.0;
-            lps[4 + c] = -lps[4 + c] + 0.0;
-        }
-        var affine = AffineMatrix.FromRowMajor(lps);
+        var affine = DicomVolumeAffine.Of(rowDirection, columnDirection, spacing, sliceStep, origin);
 
         var rescale = slices.Select(s => (Slope: Optional(s.Plane, DicomTags.RescaleSlope, 1.0), Intercept: Optional(s.Plane, DicomTags.RescaleIntercept, 0.0))).ToArray();
         var integral = !resampled && rescale.All(r => r.Slope == 1 && r.Intercept == 0);

@@ -15,18 +15,7 @@ internal sealed class SampleValues
     public MetricResult ToResult() => new(NaNMean(_values.Select(v => v.Value)), _values.ToArray());
 
     /// <summary>The mean of the values that are not NaN; NaN when there is none.</summary>
-    public static double NaNMean(IEnumerable<double> values)
-    {
-        double sum = 0;
-        var count = 0;
-        foreach (var v in values)
-        {
-            if (double.IsNaN(v)) continue;
-            sum += v;
-            count++;
-        }
-        return count == 0 ? double.NaN : sum / count;
-    }
+    public static double NaNMean(IEnumerable<double> values) => PerSampleMean.Of(values);
 
     /// <summary>Rejects a batch whose sample ids do not match its batch size.</summary>
     public static void CheckSampleIds(string metric, long batch, IReadOnlyList<string> sampleIds)

@@ -1,5 +1,6 @@
 using System.Text;
 using Pipeline.Training;
+using Pipeline.Training.Metrics;
 
 namespace Pipeline.Workflows.Distributed;
 
@@ -42,19 +43,8 @@ public static class DistributedMetrics
         return reduced;
     }
 
-    // The same sum-then-divide the metrics use, so the reduced value is bitwise one process's.
-    private static double NaNMean(IEnumerable<double> values)
-    {
-        double sum = 0;
-        var count = 0;
-        foreach (var v in values)
-        {
-            if (double.IsNaN(v)) continue;
-            sum += v;
-            count++;
-        }
-        return count == 0 ? double.NaN : sum / count;
-    }
+    // The metrics' own sum-then-divide, so the reduced value is bitwise one process's.
+    private static double NaNMean(IEnumerable<double> values) => PerSampleMean.Of(values);
 
     private static bool SameDouble(double a, double b) => a.Equals(b) || (double.IsNaN(a) && double.IsNaN(b));
 
