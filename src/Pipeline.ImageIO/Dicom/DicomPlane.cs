@@ -26,6 +26,29 @@ internal sealed record DicomPlane(string File, int Frame, int Frames, DicomDatas
             throw new DicomFormatException(file, $"the image holds {frames} frames but {perFrame.Count} per-frame functional group items");
         return Enumerable.Range(0, frames).Select(f => new DicomPlane(file, f, frames, header, new DicomPlaneAttributes(header, perFrame[f], shared)));
     }
+
+    /// <summary>A format error naming the file, and the frame of a multi-frame image.</summary>
+    public DicomFormatException Fail(string message) => new(File, Frames > 1 ? $"frame {Frame + 1}: {message}" : message);
+
+    /// <summary>The <paramref name="count"/> finite decimals of <paramref name="tag"/> (e.g. ImagePositionPatient's 3).</summary>
+    /// <exception cref="DicomFormatException">The attribute is absent, not numbers, or not <paramref name="count"/> finite ones.</exception>
+    public double[] Decimals(DicomTag tag, int count)
+    {
+        double[]? values;
+        try
+        {
+            values = Attributes.GetDecimals(tag);
+        }
+        catch (FormatException)
+        {
+            throw Fail($"{tag} holds '{Attributes.GetString(tag)}', which is not {count} numbers");
+        }
+        if (values is null || values.Length != count || values.Any(v => !double.IsFinite(v)))
+            throw Fail(values is null
+                ? $"the image has no {tag}; without it the slices cannot be placed in space"
+                : $"{tag} holds {values.Length} value(s), not {count}");
+        return values;
+    }
 }
 
 /// <summary>

@@ -1,4 +1,5 @@
 using Pipeline.Imaging;
+using static Pipeline.ImageIO.Dicom.PatientVectors;
 using static TorchSharp.torch;
 
 namespace Pipeline.ImageIO.Dicom;
@@ -34,11 +35,11 @@ public static class DicomSegReader
         var segments = ds.GetItems(DicomTags.SegmentSequence).Select(s => new DicomSegment((int)(s.GetInteger(DicomTags.SegmentNumber) ?? 0),
             s.GetString(DicomTags.SegmentLabel) ?? "", Code(s, new DicomTag(0x0062, 0x0003)), Code(s, new DicomTag(0x0062, 0x000F)))).ToList();
 
-        var orientation = Decimals(path, planes[0], DicomTags.ImageOrientationPatient, 6);
-        var spacing = Decimals(path, planes[0], DicomTags.PixelSpacing, 2);
+        var orientation = planes[0].Decimals(DicomTags.ImageOrientationPatient, 6);
+        var spacing = planes[0].Decimals(DicomTags.PixelSpacing, 2);
         double[] row = orientation[..3], column = orientation[3..];
-        double[] normal = [row[1] * column[2] - row[2] * column[1], row[2] * column[0] - row[0] * column[2], row[0] * column[1] - row[1] * column[0]];
-        var positions = planes.Select(p => Decimals(path, p, DicomTags.ImagePositionPatient, 3)).ToList();
+        var normal = Cross(row, column);
+        var positions = planes.Select(p => p.Decimals(DicomTags.ImagePositionPatient, 3)).ToList();
         var distances = positions.Select(p => Dot(p, normal)).ToList();
         var origin = positions[distances.IndexOf(distances.Min())];
         var distinct = distances.Select(d => Math.Round(d, 3)).Distinct().Order().ToList();
@@ -78,14 +79,6 @@ public static class DicomSegReader
             segments, type);
     }
 
-    private static double[] Decimals(string path, DicomPlane plane, DicomTag tag, int count)
-    {
-        var values = Number(path, () => plane.Attributes.GetDecimals(tag));
-        if (values is null || values.Length != count || values.Any(v => !double.IsFinite(v)))
-            throw new DicomFormatException(path, $"frame {plane.Frame + 1}: {tag} is {(values is null ? "absent" : $"{values.Length} value(s), not {count} finite numbers")}");
-        return values;
-    }
-
     private static double[]? Number(string path, Func<double[]?> read)
     {
         try
@@ -102,7 +95,4 @@ public static class DicomSegReader
         ? new DicomCode(item.GetString(new DicomTag(0x0008, 0x0100)) ?? "", item.GetString(new DicomTag(0x0008, 0x0102)) ?? "", item.GetString(new DicomTag(0x0008, 0x0104)) ?? "")
         : new DicomCode("", "", "");
 
-    private static double Dot(double[] a, double[] b) => a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
-
-    private static double[] Subtract(double[] a, double[] b) => [a[0] - b[0], a[1] - b[1], a[2] - b[2]];
 }

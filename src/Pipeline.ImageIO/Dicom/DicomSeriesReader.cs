@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Pipeline.Imaging;
+using static Pipeline.ImageIO.Dicom.PatientVectors;
 using static TorchSharp.torch;
 
 namespace Pipeline.ImageIO.Dicom;
@@ -122,11 +123,11 @@ public static class DicomSeriesReader
         {
             var ds = plane.Header;
             if (ds.GetInteger(DicomTags.Rows) != rows || ds.GetInteger(DicomTags.Columns) != columns)
-                throw Fail(plane, $"the slice is {ds.GetInteger(DicomTags.Rows)}x{ds.GetInteger(DicomTags.Columns)}, the series' first {rows}x{columns}");
+                throw plane.Fail($"the slice is {ds.GetInteger(DicomTags.Rows)}x{ds.GetInteger(DicomTags.Columns)}, the series' first {rows}x{columns}");
             if (!placed) continue;
             var other = Orientation(plane);
             if (other.Zip(orientation).Any(p => Math.Abs(p.First - p.Second) > OrientationTolerance))
-                throw Fail(plane, $"the slice's orientation [{Format(other)}] differs from the series' first [{Format(orientation)}]; mixed orientations are not one volume");
+                throw plane.Fail($"the slice's orientation [{Format(other)}] differs from the series' first [{Format(orientation)}]; mixed orientations are not one volume");
         }
         double[] rowDirection = orientation[..3], columnDirection = orientation[3..];
         var normal = Cross(rowDirection, columnDirection);
@@ -145,7 +146,7 @@ public static class DicomSeriesReader
             for (var g = 0; g < gaps.Length; g++)
             {
                 if (gaps[g] < 1e-3)
-                    throw Fail(slices[g + 1].Plane, $"two slices lie at the same position ({Name(slices[g].Plane)} too); the folder may hold two acquisitions " +
+                    throw slices[g + 1].Plane.Fail($"two slices lie at the same position ({Name(slices[g].Plane)} too); the folder may hold two acquisitions " +
                         "(or the image several stacks or time points) of one series");
                 if (gaps[g] > 1.5 * median)
                     throw new DicomFormatException(path, $"a slice is missing between {Name(slices[g].Plane)} and {Name(slices[g + 1].Plane)} " +
@@ -255,19 +256,16 @@ public static class DicomSeriesReader
             thickness > 0 ? thickness : sliceSpacing > 0 ? sliceSpacing : 1.0, images);
     }
 
-    private static DicomFormatException Fail(DicomPlane plane, string message) =>
-        new(plane.File, plane.Frames > 1 ? $"frame {plane.Frame + 1}: {message}" : message);
-
     private static string Name(DicomPlane plane) =>
         plane.Frames > 1 ? $"{Path.GetFileName(plane.File)} frame {plane.Frame + 1}" : Path.GetFileName(plane.File);
 
     private static double[] Orientation(DicomPlane plane)
     {
-        var values = Decimals(plane, DicomTags.ImageOrientationPatient, 6);
+        var values = plane.Decimals(DicomTags.ImageOrientationPatient, 6);
         var row = values[..3];
         var column = values[3..];
         if (Math.Abs(Norm(row) - 1) > 1e-2 || Math.Abs(Norm(column) - 1) > 1e-2 || Math.Abs(Dot(row, column)) > 1e-2)
-            throw Fail(plane, $"ImageOrientationPatient [{Format(values)}] is not two orthogonal unit vectors");
+            throw plane.Fail($"ImageOrientationPatient [{Format(values)}] is not two orthogonal unit vectors");
         return values;
     }
 
@@ -291,50 +289,24 @@ public static class DicomSeriesReader
         try
         {
             return attributes.GetDecimals(tag) is [var value, ..] && double.IsFinite(value) ? value
-                : attributes.GetString(tag) is { } text ? throw Fail(plane, $"{tag} holds '{text}', which is not a finite number")
+                : attributes.GetString(tag) is { } text ? throw plane.Fail($"{tag} holds '{text}', which is not a finite number")
                 : absent;
         }
         catch (FormatException)
         {
-            throw Fail(plane, $"{tag} holds '{attributes.GetString(tag)}', which is not a number");
+            throw plane.Fail($"{tag} holds '{attributes.GetString(tag)}', which is not a number");
         }
     }
 
-    private static double[] Position(DicomPlane plane) => Decimals(plane, DicomTags.ImagePositionPatient, 3);
+    private static double[] Position(DicomPlane plane) => plane.Decimals(DicomTags.ImagePositionPatient, 3);
 
     private static (double Row, double Column) PixelSpacing(DicomPlane plane)
     {
-        var values = Decimals(plane, DicomTags.PixelSpacing, 2);
+        var values = plane.Decimals(DicomTags.PixelSpacing, 2);
         if (values.Any(v => !(v > 0)))
-            throw Fail(plane, $"PixelSpacing [{Format(values)}] is not two positive sizes");
+            throw plane.Fail($"PixelSpacing [{Format(values)}] is not two positive sizes");
         return (values[0], values[1]);
     }
-
-    private static double[] Decimals(DicomPlane plane, DicomTag tag, int count)
-    {
-        double[]? values;
-        try
-        {
-            values = plane.Attributes.GetDecimals(tag);
-        }
-        catch (FormatException)
-        {
-            throw Fail(plane, $"{tag} holds '{plane.Attributes.GetString(tag)}', which is not {count} numbers");
-        }
-        if (values is null || values.Length != count || values.Any(v => !double.IsFinite(v)))
-            throw Fail(plane, values is null
-                ? $"the image has no {tag}; without it the slices cannot be placed in space"
-                : $"{tag} holds {values.Length} value(s), not {count}");
-        return values;
-    }
-
-    private static double Dot(double[] a, double[] b) => a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
-
-    private static double Norm(double[] a) => Math.Sqrt(Dot(a, a));
-
-    private static double[] Cross(double[] a, double[] b) => [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
-
-    private static double[] Subtract(double[] a, double[] b) => [a[0] - b[0], a[1] - b[1], a[2] - b[2]];
 
     private static string Format(double[] values) => string.Join(", ", values.Select(v => v.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture)));
 }

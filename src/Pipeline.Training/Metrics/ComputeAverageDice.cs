@@ -101,14 +101,14 @@ public sealed class ComputeAverageDice : IMetric, IReportingMetric, IComparingMe
         {
             var row = Enumerable.Range(0, classes.Length).Select(k => dice[b, k]).ToArray();
             _perClass.Add(row);
-            _samples.Add(sampleIds[b], SampleValues.NaNMean(row));
+            _samples.Add(sampleIds[b], PerSampleMean.Of(row));
         }
     }
 
     /// <inheritdoc />
     public MetricResult Aggregate()
     {
-        PerClassMean = Enumerable.Range(0, _classes.Length).Select(k => SampleValues.NaNMean(_perClass.Select(r => r[k]))).ToArray();
+        PerClassMean = Enumerable.Range(0, _classes.Length).Select(k => PerSampleMean.Of(_perClass.Select(r => r[k]))).ToArray();
         return _samples.ToResult();
     }
 }

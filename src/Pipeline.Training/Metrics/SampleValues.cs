@@ -12,10 +12,7 @@ internal sealed class SampleValues
     public void Add(string sample, double value) => _values.Add((sample, value));
 
     /// <summary>The mean over non-NaN values (NaN when there is none) with a copy of the values behind it.</summary>
-    public MetricResult ToResult() => new(NaNMean(_values.Select(v => v.Value)), _values.ToArray());
-
-    /// <summary>The mean of the values that are not NaN; NaN when there is none.</summary>
-    public static double NaNMean(IEnumerable<double> values) => PerSampleMean.Of(values);
+    public MetricResult ToResult() => new(PerSampleMean.Of(_values.Select(v => v.Value)), _values.ToArray());
 
     /// <summary>Rejects a batch whose sample ids do not match its batch size.</summary>
     public static void CheckSampleIds(string metric, long batch, IReadOnlyList<string> sampleIds)

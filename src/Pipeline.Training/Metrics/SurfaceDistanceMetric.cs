@@ -94,7 +94,7 @@ public abstract class SurfaceDistanceMetric : IMetric, IReportingMetric, ICompar
                     ? double.NaN
                     : Reduce(SurfaceDistances.Nearest(p, g, spacings[b]), SurfaceDistances.Nearest(g, p, spacings[b]));
             }
-            _samples.Add(sampleIds[b], SampleValues.NaNMean(perClass));
+            _samples.Add(sampleIds[b], PerSampleMean.Of(perClass));
         }
     }
 

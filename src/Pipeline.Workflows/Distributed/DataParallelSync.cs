@@ -19,22 +19,8 @@ public sealed class DataParallelSync(IRankGroup ranks)
     public IRankGroup Ranks { get; } = ranks;
 
     /// <summary>Gives every rank rank 0's parameters and buffers.</summary>
-    public void BroadcastState(nn.Module<Tensor, Tensor> network, string what)
-    {
-        if (Ranks.Size == 1) return;
-        using var scope = NewDisposeScope();
-        using var _ = no_grad();
-        var tensors = network.parameters().Select(p => (Tensor)p).Concat(network.buffers()).ToList();
-        foreach (var bucket in Buckets(tensors))
-        {
-            var flat = Flatten(bucket);
-            unsafe
-            {
-                fixed (byte* p = flat.bytes) Ranks.Broadcast((nint)p, flat.bytes.Length, what);
-            }
-            Scatter(flat, bucket);
-        }
-    }
+    public void BroadcastState(nn.Module<Tensor, Tensor> network, string what) =>
+        Broadcast(network.parameters().Select(p => (Tensor)p).Concat(network.buffers()), what);
 
     /// <summary>Replaces every parameter's gradient by the sum over the ranks of gradient × weight, each rank's weight being its share of the global batch.</summary>
     public void AverageGradients(IReadOnlyList<Parameter> parameters, double weight, string what)
@@ -84,13 +70,15 @@ public sealed class DataParallelSync(IRankGroup ranks)
     }
 
     /// <summary>Gives every rank rank 0's buffers (batch-norm running statistics), which each rank updated from its own samples.</summary>
-    public void BroadcastBuffers(nn.Module<Tensor, Tensor> network, string what)
+    public void BroadcastBuffers(nn.Module<Tensor, Tensor> network, string what) => Broadcast(network.buffers().Where(b => b.is_floating_point()), what);
+
+    // Every rank's tensors become rank 0's, bucket by bucket.
+    private void Broadcast(IEnumerable<Tensor> tensors, string what)
     {
         if (Ranks.Size == 1) return;
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        var buffers = network.buffers().Where(b => b.is_floating_point()).ToList();
-        foreach (var bucket in Buckets(buffers))
+        foreach (var bucket in Buckets(tensors))
         {
             var flat = Flatten(bucket);
             unsafe

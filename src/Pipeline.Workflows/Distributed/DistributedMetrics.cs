@@ -20,7 +20,7 @@ public static class DistributedMetrics
         var local = metrics.Select(m => (m.Name, Result: m.Aggregate())).ToList();
         if (ranks.Size == 1) return local.ToDictionary(m => m.Name, m => m.Result.Value);
         foreach (var (name, result) in local)
-            if (result.PerSample.Count > 0 && !SameDouble(result.Value, NaNMean(result.PerSample.Select(p => p.Value))))
+            if (result.PerSample.Count > 0 && !SameDouble(result.Value, PerSampleMean.Of(result.PerSample.Select(p => p.Value))))
                 throw new InvalidOperationException($"metric '{name}' reports {result.Value}, not the mean of its per-sample values; it cannot be reduced across ranks (validate with one rank)");
 
         var gathered = ranks.AllGather(Encode(local.Select(m => m.Result.PerSample).ToList()), what).Select(Decode).ToList();
@@ -38,13 +38,11 @@ public static class DistributedMetrics
                     ordered.Add(((long)k * ranks.Size + r, order++, value));
                 }
             }
-            reduced[local[m].Name] = NaNMean(ordered.OrderBy(o => o.Position).ThenBy(o => o.Order).Select(o => o.Value));
+            // The metrics' own sum-then-divide, in one process's order, so the value is bitwise one process's.
+            reduced[local[m].Name] = PerSampleMean.Of(ordered.OrderBy(o => o.Position).ThenBy(o => o.Order).Select(o => o.Value));
         }
         return reduced;
     }
-
-    // The metrics' own sum-then-divide, so the reduced value is bitwise one process's.
-    private static double NaNMean(IEnumerable<double> values) => PerSampleMean.Of(values);
 
     private static bool SameDouble(double a, double b) => a.Equals(b) || (double.IsNaN(a) && double.IsNaN(b));
 

@@ -155,8 +155,7 @@ public class SegmentationImagePipeline : IImagePipeline
     // This rank's batches (positions in the epoch's items).
     private IEnumerable<IEnumerable<int>> Plan(int count, long seed, int epoch)
     {
-        if (_ranks == 1) return EpochPlan.Batches(count, _batchSize, _shuffle, _repeat, seed, epoch);
-        if (_validation) return EpochPlan.Batches(count, _batchSize, _shuffle, _repeat, seed, epoch).Where((_, i) => i % _ranks == _rank);
+        if (_ranks == 1 || _validation) return EpochPlan.Batches(count, _batchSize, _shuffle, _repeat, seed, epoch).Where((_, i) => i % _ranks == _rank);
         return EpochPlan.Batches(count, _batchSize * _ranks, _shuffle, repeat: true, seed, epoch).Select(b => b.Skip(_rank * _batchSize).Take(_batchSize));
     }
 
