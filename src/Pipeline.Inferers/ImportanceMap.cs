@@ -1,3 +1,4 @@
+using Pipeline.Native;
 using static TorchSharp.torch;
 
 namespace Pipeline.Inferers;
@@ -22,11 +23,11 @@ public static class ImportanceMap
         {
             var length = windowSize[d];
             var sigma = sigmaScale * length;
-            var x = arange(-(length - 1) / 2.0, (length - 1) / 2.0 + 1, 1.0, ScalarType.Float32, device);
-            x = x.pow(2).div(-2 * sigma * sigma).exp();
+            var x = HeldScalars.Range(-(length - 1) / 2.0, (length - 1) / 2.0 + 1, 1.0, ScalarType.Float32, device);
+            x = x.Squared().DividedBy(-2 * sigma * sigma).exp();
             map = map is null ? x : map.unsqueeze(-1) * x.view([.. Enumerable.Repeat(1L, d), length]);
         }
         var floor = Math.Max(map!.min().item<float>(), 1e-3);
-        return map.clamp_min_(floor).contiguous().MoveToOuterDisposeScope();
+        return map.AtLeastValueInPlace(floor).contiguous().MoveToOuterDisposeScope();
     }
 }

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Pipeline.Components;
+using Pipeline.Native;
 using Pipeline.Networks;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -148,7 +149,7 @@ public sealed class ScanWindowInferer : IInferer
 
         var weightSum = zeros(padded.Select(p => (long)p).ToArray(), ScalarType.Float32, stitchDevice);
         using (var stitchWeights = weights.to(stitchDevice))
-            foreach (var start in windows) weightSum.index(WindowIndex(start, roi, leading: 0)).add_(stitchWeights);
+            foreach (var start in windows) weightSum.index(WindowIndex(start, roi, leading: 0)).PlusInPlace(stitchWeights);
 
         var batch = input.shape[0];
         var total = batch * windows.Count;
@@ -162,6 +163,7 @@ public sealed class ScanWindowInferer : IInferer
         void RunBatch(int batchIndex)
         {
             using var batchScope = NewDisposeScope();
+            using var unit = 1.ToScalar();
             var first = (long)batchIndex * BatchSize;
             var count = (int)Math.Min(BatchSize, total - first);
             var pieces = new Tensor[count];
@@ -186,8 +188,8 @@ public sealed class ScanWindowInferer : IInferer
                 {
                     var g = first + i;
                     var target = stitched.index([TensorIndex.Slice(g / windows.Count, g / windows.Count + 1), .. WindowIndex(windows[(int)(g % windows.Count)], roi, leading: 1)]);
-                    if (weightsHere) target.addcmul_(weighted.narrow(0, i, 1), weights, 1);
-                    else target.add_(weighted.narrow(0, i, 1));
+                    if (weightsHere) target.addcmul_(weighted.narrow(0, i, 1), weights, unit);
+                    else target.PlusInPlace(weighted.narrow(0, i, 1));
                 }
                 windowsDone += count;
                 if (_progress is not null && (int)(10 * windowsDone / total) > tenthsShown)

@@ -1,3 +1,4 @@
+using Pipeline.Native;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -78,7 +79,7 @@ internal static class NiftiVoxelDecoder
             using var to = target.narrow(0, start, n);
             // For float64 data this aliases the source chunk; scaling it in place is fine, the source is discarded.
             using var wide = from.to(ScalarType.Float64);
-            wide.mul_(slope).add_(inter);
+            wide.TimesInPlace(slope).PlusInPlace(inter);
             to.copy_(wide);
         }
         return result;

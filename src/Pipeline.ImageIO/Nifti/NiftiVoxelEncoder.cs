@@ -1,3 +1,5 @@
+using Pipeline.Native;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Pipeline.ImageIO.Nifti;
@@ -63,13 +65,15 @@ internal static class NiftiVoxelEncoder
             var lower = (double)min;
             // copy: float64 input would otherwise be aliased, and the in-place ops below would change the caller's image.
             var wide = chunk.to(ScalarType.Float64, copy: true);
-            wide.nan_to_num_(0, upper, lower).round_().clamp_(lower, upper);
+            wide.nan_to_num_(0, upper, lower).round_().ClampedInPlace(lower, upper);
             return WrapToStorage(wide, type);
         }
         if (chunk.dtype == ScalarType.Bool)
             return chunk.to(type.StorageType());
         var ints = chunk.to(ScalarType.Int64, copy: true);
-        ints.clamp_(min, max);
+        using var low = min.ToScalar();
+        using var high = max.ToScalar();
+        ints.clamp_(low, high);
         return WrapToStorage(ints, type);
     }
 

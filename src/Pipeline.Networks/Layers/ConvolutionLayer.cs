@@ -1,3 +1,4 @@
+using Pipeline.Native;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -287,7 +288,7 @@ public sealed class ConvolutionLayer : nn.Module<Tensor, Tensor>, IExportable
         var channels = x.shape[1];
         var head = channels / SafeChannelMultiple * SafeChannelMultiple;
         return convolve(x.narrow(1, 0, head), kernel.narrow(1, 0, head), bias)
-            .add_(convolve(x.narrow(1, head, channels - head), kernel.narrow(1, head, channels - head), null));
+            .PlusInPlace(convolve(x.narrow(1, head, channels - head), kernel.narrow(1, head, channels - head), null));
     }
 
     // oneDNN's bf16 1×1 kernel mis-handles a single input channel.

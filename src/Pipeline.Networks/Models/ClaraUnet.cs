@@ -79,7 +79,7 @@ public sealed class ClaraUnet : nn.Module<Tensor, Tensor>, INetwork, IRegularize
         _finalActivation = finalActivation;
 
         Func<long, nn.Module<Tensor, Tensor>>? norm =
-            useBatchNorm ? c => nn.BatchNorm3d(c, eps: 1e-3, momentum: 0.01)
+            useBatchNorm ? c => new BatchNormLayer(3, c, eps: 1e-3, momentum: 0.01)
             : useGroupNorm ? c => GroupNorm(groupNormGroups, c)
             : null;
 

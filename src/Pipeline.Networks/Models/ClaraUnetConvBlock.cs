@@ -33,7 +33,7 @@ public sealed class ClaraUnetConvBlock : nn.Module<Tensor, Tensor>, IExportable
         _downsample = downsample;
         _conv = ConvolutionLayer.Conv3d(inChannels, outChannels, 3, stride: downsample ? 2 : 1, padding: downsample ? 0 : 1, bias: norm is null);
         _norm = norm?.Invoke(outChannels);
-        _act = nn.LeakyReLU(0.2);
+        _act = new LeakyRelu(0.2);
         register_module("conv", _conv);
         if (_norm is not null) register_module("norm", _norm);
         register_module("act", _act);

@@ -1,3 +1,4 @@
+using Pipeline.Native;
 using Pipeline.Components;
 using Pipeline.Networks.Export;
 using Pipeline.Networks.Weights;
@@ -225,11 +226,11 @@ public sealed class SegAhnet : nn.Module<Tensor, Tensor>, INetwork, IExportable
         var fm2 = _encoder[1].call(fm1);
         var fm3 = _encoder[2].call(fm2);
         var fm4 = _encoder[3].call(fm3);
-        var d0 = _dense0.call(_up0.call(fm4).add_(fm3));
-        var d1 = _dense1.call(_up1.call(d0).add_(fm2));
-        var d2 = _dense2.call(_up2.call(d1).add_(fm1));
-        var d3 = _dense3.call(_trans1.call(d2).add_(poolX));
-        var d4 = _dense4.call(_up3.call(d3).add_(convX));
+        var d0 = _dense0.call(_up0.call(fm4).PlusInPlace(fm3));
+        var d1 = _dense1.call(_up1.call(d0).PlusInPlace(fm2));
+        var d2 = _dense2.call(_up2.call(d1).PlusInPlace(fm1));
+        var d3 = _dense3.call(_trans1.call(d2).PlusInPlace(poolX));
+        var d4 = _dense4.call(_up3.call(d3).PlusInPlace(convX));
         if (UsesPsp) d4 = cat([_psp.call(d4), d4], 1);
         var logits = _final.call(d4);
         if (_toInputOrder is not null) logits = logits.permute(_toInputOrder).contiguous();

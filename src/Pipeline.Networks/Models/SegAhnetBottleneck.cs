@@ -1,3 +1,4 @@
+using Pipeline.Native;
 using Pipeline.Networks.Export;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -77,7 +78,7 @@ public sealed class SegAhnetBottleneck : nn.Module<Tensor, Tensor>, IExportable
             residual = _downsample.call(x);
             if (!h.shape.SequenceEqual(residual.shape)) h = _pool.call(h);
         }
-        return nn.functional.relu(h.add_(residual)).MoveToOuterDisposeScope();
+        return nn.functional.relu(h.PlusInPlace(residual)).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />

@@ -1,3 +1,4 @@
+using Pipeline.Native;
 using Pipeline.Networks.Export;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -59,7 +60,7 @@ public sealed class SegAhnetDenseLayer : nn.Module<Tensor, Tensor>, IExportable
         var h = _conv1.call(nn.functional.relu(_bn1.call(x)));
         var inPlane = _conv2.call(nn.functional.relu(_bn2.call(h)));
         var throughPlane = _conv3.call(nn.functional.relu(_bn3.call(inPlane)));
-        var added = _conv4.call(nn.functional.relu(_bn4.call(inPlane + throughPlane)));
+        var added = _conv4.call(nn.functional.relu(_bn4.call(inPlane.Plus(throughPlane))));
         return cat([x, added], 1).MoveToOuterDisposeScope();
     }
 

@@ -1,3 +1,4 @@
+using Pipeline.Native;
 using Pipeline.Networks.Layers;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -40,12 +41,11 @@ internal static class SegAhnetLayers
     /// <summary>BatchNorm starting at weight 1, bias 0, running mean 0 and variance 1.</summary>
     public static nn.Module<Tensor, Tensor> BatchNorm(int dims, long channels)
     {
-        var bn = dims == 3 ? (nn.Module<Tensor, Tensor>)nn.BatchNorm3d(channels) : nn.BatchNorm2d(channels);
+        var bn = new BatchNormLayer(dims, channels);
         using (torch.no_grad())
         {
-            foreach (var (name, p) in bn.named_parameters())
-                if (name == "weight") p.fill_(1);
-                else p.zero_();
+            bn.weight!.FillInPlace(1);
+            bn.bias!.zero_();
         }
         return bn;
     }

@@ -1,3 +1,4 @@
+using Pipeline.Native;
 using Pipeline.Networks.Layers;
 using Pipeline.Components;
 using TorchSharp;
@@ -68,7 +69,7 @@ public sealed class SegResnet : nn.Module<Tensor, Tensor>, IFixedShapeNetwork, I
         BlocksDown = [.. blocksDown];
         _finalActivation = finalActivation;
 
-        Func<long, nn.Module<Tensor, Tensor>> norm = useBatchNorm ? c => nn.BatchNorm3d(c) : c => GroupNorm(groupNormGroups, c);
+        Func<long, nn.Module<Tensor, Tensor>> norm = useBatchNorm ? c => new BatchNormLayer(3, c) : c => GroupNorm(groupNormGroups, c);
 
         _convInit = ConvOnly(inChannels, initFilters, kernel: 3, stride: 1, bias: false);
         if (dropoutProb > 0) _dropout = nn.Dropout3d(dropoutProb);
@@ -172,7 +173,7 @@ public sealed class SegResnet : nn.Module<Tensor, Tensor>, IFixedShapeNetwork, I
         }
         // Decoder step i adds the encoder output one level shallower than its input: skips[^(i + 2)].
         for (var i = 0; i < _upSamples.Count; i++)
-            h = _upLayers[i].call(_upSamples[i].call(h).add_(skips[skips.Count - 2 - i]));
+            h = _upLayers[i].call(_upSamples[i].call(h).PlusInPlace(skips[skips.Count - 2 - i]));
         // conv_final is norm → ReLU → 1×1 conv.
         h = _finalConv.call(SegResnetBlock.NormalizeAndActivate(_finalNorm, _finalAct, h));
         var output = _finalActivation switch

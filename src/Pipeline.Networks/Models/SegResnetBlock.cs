@@ -1,3 +1,4 @@
+using Pipeline.Native;
 using Pipeline.Networks.Layers;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -38,7 +39,7 @@ public sealed class SegResnetBlock : nn.Module<Tensor, Tensor>, IExportable
         using var scope = NewDisposeScope();
         var y = _conv1.call(NormalizeAndActivate(_norm1, x));
         y = _conv2.call(NormalizeAndActivate(_norm2, y));
-        return y.add_(x).MoveToOuterDisposeScope();
+        return y.PlusInPlace(x).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />

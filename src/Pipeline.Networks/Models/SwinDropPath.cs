@@ -1,3 +1,4 @@
+using Pipeline.Native;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -22,6 +23,6 @@ public sealed class SwinDropPath : nn.Module<Tensor, Tensor>
         Array.Fill(shape, 1L);
         shape[0] = x.shape[0];
         var mask = torch.empty(shape, x.dtype, x.device).bernoulli_(keep);
-        return (x * mask / keep).MoveToOuterDisposeScope();
+        return x.mul(mask).DividedBy(keep).MoveToOuterDisposeScope();
     }
 }

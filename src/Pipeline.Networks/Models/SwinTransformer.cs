@@ -1,3 +1,4 @@
+using Pipeline.Native;
 using Pipeline.Networks.Export;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -123,7 +124,7 @@ public sealed class SwinTransformer : nn.Module<Tensor, Tensor[]>
         var norm = nn.LayerNorm(channels, eps: LayerNormEps);
         using (torch.no_grad())
         {
-            norm.weight!.fill_(1);
+            norm.weight!.FillInPlace(1);
             norm.bias!.zero_();
         }
         return norm;

@@ -1,3 +1,4 @@
+using Pipeline.Native;
 using Pipeline.Networks.Export;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -52,8 +53,8 @@ public sealed class SwinTransformerBlock : nn.Module<Tensor, Tensor?, Tensor>
     {
         ArgumentNullException.ThrowIfNull(x);
         using var scope = NewDisposeScope();
-        var h = x + _dropPath.call(Attend(x, mask));
-        h = h + _dropPath.call(_mlp.call(_norm2.call(h)));
+        var h = x.Plus(_dropPath.call(Attend(x, mask)));
+        h = h.Plus(_dropPath.call(_mlp.call(_norm2.call(h))));
         return h.MoveToOuterDisposeScope();
     }
 

@@ -1,3 +1,4 @@
+using Pipeline.Native;
 using Pipeline.Networks.Export;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -36,7 +37,7 @@ public sealed class SwinWindowAttention : nn.Module<Tensor, Tensor?, Tensor>
         // MONAI's trunc_normal_(std=0.02) truncates at ±2, i.e. 100 standard deviations, so a clamped normal draw from
         // torch's generator has the same distribution (TorchSharp 0.107's trunc_normal_ leaves the tensor at zero).
         using (torch.no_grad())
-            biasTable.normal_(0, 0.02).clamp_(-2, 2);
+            biasTable.normal_(0, 0.02).ClampedInPlace(-2, 2);
         var index = SwinWindowing.RelativePositionIndex(window);
         _indexSide = index.shape[0];
         _indexValues = index.data<long>().ToArray();
@@ -66,7 +67,7 @@ public sealed class SwinWindowAttention : nn.Module<Tensor, Tensor?, Tensor>
         using var scope = NewDisposeScope();
         long b = x.shape[0], n = x.shape[1], c = x.shape[2];
         var qkv = _qkv.call(x).reshape(b, n, 3, _heads, c / _heads).permute(2, 0, 3, 1, 4);
-        var q = qkv[0] * _scale;
+        var q = qkv[0].Times(_scale);
         var k = qkv[1];
         var v = qkv[2];
         var attn = q.matmul(k.transpose(-2, -1));
@@ -74,11 +75,11 @@ public sealed class SwinWindowAttention : nn.Module<Tensor, Tensor?, Tensor>
         // Looked up by name on every call: converting the module (e.g. to bfloat16) replaces the Parameter object.
         var table = get_parameter("relative_position_bias_table")!;
         var bias = table.index_select(0, index).reshape(n, n, -1).permute(2, 0, 1).contiguous();
-        attn = attn + bias.unsqueeze(0).to(attn.dtype);
+        attn = attn.Plus(bias.unsqueeze(0).to(attn.dtype));
         if (mask is not null)
         {
             var nw = mask.shape[0];
-            attn = attn.view(b / nw, nw, _heads, n, n) + mask.to(attn.dtype).unsqueeze(1).unsqueeze(0);
+            attn = attn.view(b / nw, nw, _heads, n, n).Plus(mask.to(attn.dtype).unsqueeze(1).unsqueeze(0));
             attn = attn.view(-1, _heads, n, n);
         }
         attn = _attnDrop.call(attn.softmax(-1));

@@ -1,3 +1,4 @@
+using Pipeline.Native;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -66,7 +67,7 @@ public static class SwinWindowing
         var grid = tensor(labels, [1, paddedSize[0], paddedSize[1], paddedSize[2], 1]);
         var windows = Partition(grid, window).squeeze(-1);
         var diff = windows.unsqueeze(1) - windows.unsqueeze(2);
-        var mask = zeros_like(diff).masked_fill(diff.ne(0), -100.0);
+        var mask = zeros_like(diff).MaskedFill(diff.NotEqualTo(0), -100.0);
         return mask.to(dtype, device).MoveToOuterDisposeScope();
     }
 

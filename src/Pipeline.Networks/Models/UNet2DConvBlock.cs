@@ -23,13 +23,13 @@ public sealed class UNet2DConvBlock : nn.Module<Tensor, Tensor>, IExportable
         register_module("conv1", _conv1);
         if (useBatchNorm)
         {
-            _bn1 = nn.BatchNorm2d(outChannels);
+            _bn1 = new BatchNormLayer(2, outChannels);
             register_module("bn1", _bn1);
         }
         register_module("conv2", _conv2);
         if (useBatchNorm)
         {
-            _bn2 = nn.BatchNorm2d(outChannels);
+            _bn2 = new BatchNormLayer(2, outChannels);
             register_module("bn2", _bn2);
         }
     }

@@ -19,7 +19,7 @@ public sealed class UNet3DConvLayer : nn.Module<Tensor, Tensor>, IExportable
         _conv = ConvolutionLayer.Conv3d(inChannels, outChannels, 3, stride: stride, padding: 1, bias: false);
         // TorchSharp 0.107's InstanceNorm3d starts its affine parameters at 1/0 (unlike its GroupNorm); a test guards that.
         _norm = nn.InstanceNorm3d(outChannels, eps: 1e-6, affine: true);
-        _act = nn.LeakyReLU(negativeSlope);
+        _act = new LeakyRelu(negativeSlope);
         register_module("conv", _conv);
         register_module("norm", _norm);
     }

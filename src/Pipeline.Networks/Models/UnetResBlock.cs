@@ -1,3 +1,4 @@
+using Pipeline.Native;
 using Pipeline.Networks.Export;
 using Pipeline.Networks.Layers;
 using TorchSharp;
@@ -26,7 +27,7 @@ public sealed class UnetResBlock : nn.Module<Tensor, Tensor>, IExportable
     {
         _conv1 = Conv(inChannels, outChannels, 3);
         _conv2 = Conv(outChannels, outChannels, 3);
-        _lrelu = nn.LeakyReLU(0.01);
+        _lrelu = new LeakyRelu(0.01);
         _norm1 = Norm(outChannels);
         _norm2 = Norm(outChannels);
         register_module("conv1", _conv1);
@@ -55,7 +56,7 @@ public sealed class UnetResBlock : nn.Module<Tensor, Tensor>, IExportable
         var y = _lrelu.call(_norm1.call(_conv1.call(x)));
         y = _norm2.call(_conv2.call(y));
         var residual = _conv3 is null ? x : _norm3!.call(_conv3.call(x));
-        return _lrelu.call(y + residual).MoveToOuterDisposeScope();
+        return _lrelu.call(y.Plus(residual)).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />

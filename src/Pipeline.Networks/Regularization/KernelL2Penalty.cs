@@ -1,3 +1,4 @@
+using Pipeline.Native;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -21,7 +22,7 @@ public static class KernelL2Penalty
         using var scope = NewDisposeScope();
         // Summed in float32 (float64 for a float64 model) so that a bf16 model does not lose the small squares.
         var accumulate = kernels[0].dtype == ScalarType.Float64 ? ScalarType.Float64 : ScalarType.Float32;
-        var total = kernels.Select(w => w.to(accumulate).square().sum()).Aggregate((a, b) => a + b);
-        return total.mul(scale / 2).MoveToOuterDisposeScope();
+        var total = kernels.Select(w => w.to(accumulate).Squared().sum()).Aggregate((a, b) => a.Plus(b));
+        return total.Times(scale / 2).MoveToOuterDisposeScope();
     }
 }

@@ -8,6 +8,7 @@ using Pipeline.Configuration.Registry;
 using Pipeline.Data;
 using Pipeline.Imaging;
 using Pipeline.ImageIO.Nifti;
+using TorchSharp;
 using static TorchSharp.torch;
 using Pipeline.Inference;
 
@@ -101,8 +102,9 @@ public static class SpleenChainBenchmark
         {
             NiftiWriter.Write(ct, image);
             using var scope = NewDisposeScope();
+            using var threshold = 80.ToScalar();
             // The "spleen": voxels of the synthetic organ blob (HU raised by 60 over soft tissue).
-            var organ = ct.Data.gt(80).to_type(ScalarType.Byte);
+            var organ = ct.Data.gt(threshold).to_type(ScalarType.Byte);
             using var mask = new MedicalImage(organ.MoveToOuterDisposeScope(), ct.Affine);
             NiftiWriter.Write(mask, label);
         }

@@ -1,4 +1,5 @@
 using Pipeline.Imaging;
+using Pipeline.Native;
 using static TorchSharp.torch;
 
 namespace Pipeline.Runner.Benchmarks;
@@ -13,10 +14,12 @@ public static class SyntheticVolume
         var generator = new TorchSharp.torch.Generator((ulong)seed);
         var axes = size.Select(n => linspace(-1, 1, n, dtype: ScalarType.Float32)).ToArray();
         var grid = meshgrid(axes, indexing: "ij");
-        var body = (grid[0].square() / 0.8 + grid[1].square() / 0.6 + grid[2].square() / 1.2).lt(1).to_type(ScalarType.Float32);
-        var organ = ((grid[0] - 0.3).square() + (grid[1] + 0.1).square() + grid[2].square() / 0.5).lt(0.08).to_type(ScalarType.Float32);
-        var hu = body * 1040 - 1000 + organ * 60 + randn(size, generator: generator) * 20;
-        var data = hu.round().clamp(-1024, 3071).to_type(ScalarType.Int16).unsqueeze(0).MoveToOuterDisposeScope();
+        var body = grid[0].Squared().DividedBy(0.8).Plus(grid[1].Squared().DividedBy(0.6)).Plus(grid[2].Squared().DividedBy(1.2))
+            .LessThan(1).to_type(ScalarType.Float32);
+        var organ = grid[0].Minus(0.3).Squared().Plus(grid[1].Plus(0.1).Squared()).Plus(grid[2].Squared().DividedBy(0.5))
+            .LessThan(0.08).to_type(ScalarType.Float32);
+        var hu = body.Times(1040).Minus(1000).Plus(organ.Times(60)).Plus(randn(size, generator: generator).Times(20));
+        var data = hu.round().Clamped(-1024, 3071).to_type(ScalarType.Int16).unsqueeze(0).MoveToOuterDisposeScope();
         return new MedicalImage(data, AffineMatrix.Diagonal(spacing[0], spacing[1], spacing[2]));
     }
 }

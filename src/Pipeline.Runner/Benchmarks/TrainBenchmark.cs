@@ -5,9 +5,11 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Configuration.Binding;
 using Pipeline.Configuration.Registry;
+using Pipeline.Native;
 using Pipeline.Networks;
 using Pipeline.Runner.Console;
 using Pipeline.Training.Losses;
+using Pipeline.Training.Optimizers;
 using Pipeline.Workflows.Distributed;
 using Pipeline.Workflows.Training;
 using TorchSharp;
@@ -100,11 +102,11 @@ public static class TrainBenchmark
         network.train();
         var devices = options.Replicas > 1 ? Enumerable.Repeat(CPU, options.Replicas).ToArray() : [];
         using var replicas = new TrainingReplicas(network, Build, devices, options.Amp ? ScalarType.BFloat16 : ScalarType.Float32);
-        using var optimizer = optim.Adam(network.parameters(), 1e-4);
+        using var optimizer = new Adam(network.parameters(), 1e-4);
         var loss = new CrossEntropyDiceLoss(skipBackground: true);
         var shape = new long[] { options.Batch, options.InChannels }.Concat(options.Size).ToArray();
         using var image = randn(shape);
-        using var label = (image.select(1, 0).unsqueeze(1) > 0.5).to(ScalarType.Int64);
+        using var label = image.select(1, 0).unsqueeze(1).GreaterThan(0.5).to(ScalarType.Int64);
 
         var parameters = network.parameters().ToList();
         var gradientBytes = parameters.Sum(p => p.numel()) * 4;

@@ -1,4 +1,6 @@
 using Pipeline.Imaging;
+using Pipeline.Native;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Pipeline.Runner.Demo;
@@ -31,7 +33,7 @@ public static class SyntheticShapesVolume
         var extent = Shape.Select((n, d) => n * Spacing[d]).ToArray();
 
         var axes = Enumerable.Range(0, 3)
-            .Select(d => arange(Shape[d], dtype: ScalarType.Float32).mul(Spacing[d]).add(Spacing[d] / 2))
+            .Select(d => HeldScalars.Range(Shape[d], ScalarType.Float32).Times(Spacing[d]).Plus(Spacing[d] / 2))
             .ToArray();
         var grid = meshgrid(axes, indexing: "ij");
 
@@ -39,13 +41,15 @@ public static class SyntheticShapesVolume
         var mask = Ellipsoid(grid, extent, uniform.AsSpan(0, 6), minRadius: 25, maxRadius: 45);
         if (uniform[12] < 0.5) mask = mask.logical_or(Ellipsoid(grid, extent, uniform.AsSpan(6, 6), minRadius: 10, maxRadius: 18));
 
-        var ramp = grid[0].div(extent[0]).mul(0.3 * (uniform[13] - 0.5));
-        var noise = randn(Shape, generator: generator).mul(0.3);
-        var image = mask.to(ScalarType.Float32).add(ramp).add(noise);
+        var ramp = grid[0].DividedBy(extent[0]).Times(0.3 * (uniform[13] - 0.5));
+        var noise = randn(Shape, generator: generator).Times(0.3);
+        var image = mask.to(ScalarType.Float32).Plus(ramp).Plus(noise);
         if (hounsfield)
         {
-            var body = grid[0].sub(extent[0] / 2).div(extent[0] * 0.48).square().add(grid[1].sub(extent[1] / 2).div(extent[1] * 0.45).square()).le(1.0);
-            image = where(body.logical_or(mask), image.mul(80).add(40), noise.mul(66).add(-1000));
+            using var one = 1.0.ToScalar();
+            var body = grid[0].Minus(extent[0] / 2).DividedBy(extent[0] * 0.48).Squared()
+                .Plus(grid[1].Minus(extent[1] / 2).DividedBy(extent[1] * 0.45).Squared()).le(one);
+            image = where(body.logical_or(mask), image.Times(80).Plus(40), noise.Times(66).Plus(-1000));
         }
         image = image.unsqueeze(0);
         var label = mask.to(ScalarType.Byte).unsqueeze(0);
@@ -62,9 +66,10 @@ public static class SyntheticShapesVolume
             var radius = minRadius + (maxRadius - minRadius) * u[3 + d];
             // Centres lie in the middle half of each axis, so objects are mostly whole and cross the middle slices.
             var centre = extent[d] * (0.25 + 0.5 * u[d]);
-            var term = grid[d].sub(centre).div(Math.Min(radius, extent[d] / 2)).square();
-            sum = sum is null ? term : sum.add(term);
+            var term = grid[d].Minus(centre).DividedBy(Math.Min(radius, extent[d] / 2)).Squared();
+            sum = sum is null ? term : sum.Plus(term);
         }
-        return sum!.le(1.0);
+        using var one = 1.0.ToScalar();
+        return sum!.le(one);
     }
 }

@@ -1,6 +1,8 @@
 using Pipeline.Imaging;
 using Pipeline.IO;
+using Pipeline.Native;
 using StbImageWriteSharp;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Pipeline.Runner.Preview;
@@ -44,7 +46,8 @@ public static class SliceMontage
     {
         using var scope = NewDisposeScope();
         var data = image.Data[0].to_type(ScalarType.Float32);
-        var mask = label is not null && label.SpatialShape.SequenceEqual(image.SpatialShape) ? label.Data[0].gt(0) : null;
+        using var zero = 0.ToScalar();
+        var mask = label is not null && label.SpatialShape.SequenceEqual(image.SpatialShape) ? label.Data[0].gt(zero) : null;
         // Robust window: 1st–99th percentile, so a few bright voxels do not wash the picture out.
         var flat = data.flatten();
         var sample = flat.numel() > 1_000_000 ? flat[TensorIndex.Slice(0, null, flat.numel() / 1_000_000 + 1)] : flat;
@@ -65,13 +68,13 @@ public static class SliceMontage
     private static Tile Render(Tensor plane, Tensor? mask, float low, float high)
     {
         // Plane axes (a, b): a runs left→right, b bottom→top, as radiologists view RAS data.
-        var grey = plane.sub(low).div(high - low).clamp(0, 1).mul(255);
+        var grey = plane.Minus(low).DividedBy(high - low).Clamped(0, 1).Times(255);
         var rgb = stack([grey, grey, grey], -1);
         if (mask is not null)
         {
             var tint = tensor(new float[] { 255, 40, 40 });
             var m = mask.unsqueeze(-1);
-            rgb = where(m, rgb * 0.6f + tint * 0.4f, rgb);
+            rgb = where(m, rgb.Times(0.6f).Plus(tint.Times(0.4f)), rgb);
         }
         var picture = rgb.flip(1).transpose(0, 1).contiguous().to_type(ScalarType.Byte);
         var width = (int)picture.shape[1];

@@ -1,3 +1,4 @@
+using Pipeline.Native;
 using Pipeline.Components;
 using Pipeline.Training.Losses;
 using static TorchSharp.torch;
@@ -54,7 +55,7 @@ public sealed class DiceMaskedOutput : IAuxOp
         var channels = prediction.shape[1];
         var p = prediction.detach().to(ScalarType.Float32);
         var predicted = IsIndependentPredictions || channels == 1
-            ? (p > Threshold).to(ScalarType.Float32)
+            ? p.GreaterThan(Threshold).to(ScalarType.Float32)
             : nn.functional.one_hot(p.argmax(1), channels).movedim([-1L], [1L]).to(ScalarType.Float32);
         var truth = Targets(p, label);
         if (SkipBackground)
@@ -71,8 +72,8 @@ public sealed class DiceMaskedOutput : IAuxOp
         var axes = ClassTargets.SpatialAxes(predicted);
         var intersection = (predicted * truth).sum(axes);
         var truthSum = truth.sum(axes);
-        var counted = (truthSum > 0).to(ScalarType.Float32);
-        var dice = 2.0 * intersection / (predicted.sum(axes) + truthSum).clamp_min(1e-12) * counted;
+        var counted = truthSum.GreaterThan(0).to(ScalarType.Float32);
+        var dice = intersection.Times(2.0) / predicted.sum(axes).Plus(truthSum).AtLeastValue(1e-12) * counted;
 
         var result = new Dictionary<string, Tensor>(StringComparer.Ordinal) { [Tags[0]] = MaskedMean(dice, counted) };
         for (var c = 1; c < Tags.Count; c++)
@@ -84,12 +85,12 @@ public sealed class DiceMaskedOutput : IAuxOp
     private Tensor Targets(Tensor prediction, Tensor label)
     {
         if (IsOnehotTargets || prediction.shape[1] > 1)
-            return (ClassTargets.OneHot(prediction, label, IsOnehotTargets, "DiceMaskedOutput") > 0.5).to(ScalarType.Float32);
+            return ClassTargets.OneHot(prediction, label, IsOnehotTargets, "DiceMaskedOutput").GreaterThan(0.5).to(ScalarType.Float32);
         // One channel: the class map's foreground is the target.
         var expected = prediction.shape.ToArray();
         if (!label.shape.SequenceEqual(expected))
             throw new ArgumentException($"DiceMaskedOutput: label must have shape [{string.Join(", ", expected)}]; got [{string.Join(", ", label.shape)}]");
-        return (label.to(ScalarType.Float32) > 0.5).to(ScalarType.Float32);
+        return label.to(ScalarType.Float32).GreaterThan(0.5).to(ScalarType.Float32);
     }
 
     /// <summary>Sum of the counted values over their count; NaN when nothing is counted.</summary>
@@ -97,6 +98,6 @@ public sealed class DiceMaskedOutput : IAuxOp
     {
         var count = counted.sum();
         var sum = values.sum();
-        return where(count > 0, sum / count.clamp_min(1), tensor(float.NaN));
+        return where(count.GreaterThan(0), sum / count.AtLeastValue(1), tensor(float.NaN));
     }
 }

@@ -1,3 +1,4 @@
+using Pipeline.Native;
 using Pipeline.Components;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -43,6 +44,6 @@ public sealed class CrossEntropyDiceLoss : ILoss
         var target = ClassTargets.OneHot(prediction, label, IsOnehotTargets, "CrossEntropyDice");
         var dice = _dice.PerChannel(prediction, target).mean();
         var ce = _crossEntropy.PerVoxel(prediction, target).mean();
-        return (LambdaDice * dice + LambdaCe * ce).MoveToOuterDisposeScope();
+        return dice.Times(LambdaDice).Plus(ce.Times(LambdaCe)).MoveToOuterDisposeScope();
     }
 }

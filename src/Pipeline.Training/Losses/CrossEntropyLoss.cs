@@ -1,3 +1,4 @@
+using Pipeline.Native;
 using Pipeline.Components;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -45,7 +46,7 @@ public sealed class CrossEntropyLoss : ILoss
     internal Tensor PerVoxel(Tensor prediction, Tensor target)
     {
         using var scope = NewDisposeScope();
-        var terms = -target * prediction.to(ScalarType.Float32).clamp(Smooth, 1.0).log();
+        var terms = -target * prediction.to(ScalarType.Float32).Clamped(Smooth, 1.0).log();
         if (SkipBackground) terms = terms.narrow(1, 1, terms.shape[1] - 1);
         return terms.sum(1).MoveToOuterDisposeScope();
     }

@@ -1,3 +1,4 @@
+using Pipeline.Native;
 using Pipeline.Components;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -72,9 +73,9 @@ public sealed class DiceLoss : ILoss
         var intersection = (p * t).sum(axes);
         var predSum = (SquaredPred ? p * p : p).sum(axes);
         var targetSum = (SquaredPred ? t * t : t).sum(axes);
-        var denominator = predSum + targetSum;
-        if (Jaccard) denominator = 2.0 * (denominator - intersection);
-        var dice = (2.0 * intersection + TopSmooth) / (denominator + Smooth);
-        return (1.0 - dice).MoveToOuterDisposeScope();
+        var denominator = predSum.Plus(targetSum);
+        if (Jaccard) denominator = (denominator - intersection).Times(2.0);
+        var dice = intersection.Times(2.0).Plus(TopSmooth) / denominator.Plus(Smooth);
+        return dice.SubtractedFrom(1.0).MoveToOuterDisposeScope();
     }
 }

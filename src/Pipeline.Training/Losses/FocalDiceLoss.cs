@@ -1,3 +1,4 @@
+using Pipeline.Native;
 using Pipeline.Components;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -42,6 +43,6 @@ public sealed class FocalDiceLoss : ILoss
         var target = ClassTargets.OneHot(prediction, label, IsOnehotTargets, "FocalDice");
         var dice = _dice.PerChannel(prediction, target).mean();
         var focal = _focal.PerVoxel(prediction, target).mean();
-        return (LambdaDice * dice + LambdaFocal * focal).MoveToOuterDisposeScope();
+        return dice.Times(LambdaDice).Plus(focal.Times(LambdaFocal)).MoveToOuterDisposeScope();
     }
 }

@@ -1,3 +1,4 @@
+using Pipeline.Native;
 using Pipeline.Components;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -57,14 +58,14 @@ public sealed class FocalLoss : ILoss
     internal Tensor PerVoxel(Tensor prediction, Tensor target)
     {
         using var scope = NewDisposeScope();
-        var p = prediction.to(ScalarType.Float32).clamp(Smooth, 1.0);
+        var p = prediction.to(ScalarType.Float32).Clamped(Smooth, 1.0);
         var terms = -target * p.log();
-        if (Gamma != 0) terms = terms * (1.0 - p).pow(Gamma);
+        if (Gamma != 0) terms = terms * p.SubtractedFrom(1.0).Power(Gamma);
         if (Alpha is { } a)
         {
             var shape = Enumerable.Repeat(1L, (int)p.dim()).ToArray();
             shape[1] = p.shape[1];
-            var weights = full(shape, a, ScalarType.Float32, p.device);
+            var weights = HeldScalars.Full(shape, a, ScalarType.Float32, p.device);
             weights[0, 0] = tensor(1.0 - a, ScalarType.Float32, p.device);
             terms = terms * weights;
         }

@@ -1,3 +1,4 @@
+using Pipeline.Native;
 using static TorchSharp.torch;
 
 namespace Pipeline.Training.Metrics;
@@ -22,14 +23,14 @@ internal static class ClassMasks
         var classCount = Math.Max(channels, 2);
         var predictedMap = channels > 1
             ? prediction.argmax(1)
-            : (prediction.squeeze(1).to(ScalarType.Float64) > logitThresh).to(ScalarType.Int64);
+            : prediction.squeeze(1).to(ScalarType.Float64).GreaterThan(logitThresh).to(ScalarType.Int64);
 
         Func<int, Tensor> truth;
         if (isOneHot)
         {
             if (!label.shape.SequenceEqual(prediction.shape))
                 throw new ArgumentException($"{metric}: a one-hot label must have the prediction's shape [{Shape(prediction)}]; got [{Shape(label)}]");
-            var onehot = label.to(ScalarType.Float64) > 0.5;
+            var onehot = label.to(ScalarType.Float64).GreaterThan(0.5);
             truth = channels > 1
                 ? c => onehot.select(1, c)
                 : c => c == 1 ? onehot.select(1, 0) : onehot.select(1, 0).logical_not();
@@ -48,11 +49,11 @@ internal static class ClassMasks
                 if (min < 0 || max >= classCount)
                     throw new ArgumentException($"{metric}: label classes must lie in [0, {classCount - 1}] for a {channels}-channel prediction; found [{min}, {max}]");
             }
-            truth = c => labelMap.eq(c);
+            truth = c => labelMap.EqualTo(c);
         }
 
         var classes = Enumerable.Range(removeBackground ? 1 : 0, removeBackground ? classCount - 1 : classCount).ToArray();
-        return (classes, classes.Select(c => predictedMap.eq(c)).ToArray(), classes.Select(truth).ToArray());
+        return (classes, classes.Select(c => predictedMap.EqualTo(c)).ToArray(), classes.Select(truth).ToArray());
     }
 
     private static string Shape(Tensor t) => string.Join(", ", t.shape);

@@ -1,3 +1,4 @@
+using Pipeline.Native;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -61,7 +62,7 @@ public sealed class Adam : OptimizerHelper
             }
             using var root = Math.Sqrt(correction2).ToScalar();
             using var stepSize = (-lr / correction1).ToScalar();
-            using var denominator = second.sqrt().div_(root).add_(eps);
+            using var denominator = second.sqrt().div_(root).PlusInPlace(eps);
             param.addcdiv_(state.ExpAvg, denominator, value: stepSize);
         }
     }, closure);

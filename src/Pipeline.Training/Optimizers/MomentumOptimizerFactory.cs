@@ -37,5 +37,5 @@ public sealed class MomentumOptimizerFactory : IOptimizerFactory
 
     /// <inheritdoc />
     public torch.optim.Optimizer Create(IEnumerable<Parameter> parameters, double learningRate) =>
-        torch.optim.SGD(parameters, learningRate, Momentum, dampening: 0, weight_decay: WeightDecay, nesterov: UseNesterov);
+        new SGD(parameters, learningRate, Momentum, dampening: 0, weightDecay: WeightDecay, nesterov: UseNesterov);
 }

@@ -1,3 +1,4 @@
+using Pipeline.Native;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -68,10 +69,10 @@ public sealed class NovoGradOptimizer : OptimizerHelper
                 state.MaxExpAvgSq!.copy_(maximum(state.MaxExpAvgSq, state.ExpAvgSq));
                 second = state.MaxExpAvgSq;
             }
-            var direction = grad / second.sqrt().add_(epsScalar).to(grad.dtype);
+            var direction = grad / second.sqrt().PlusInPlace(epsScalar).to(grad.dtype);
             if (weightDecay != 0) direction = direction.add(param, alpha: decay);
             if (o.GradAveraging!.Value) direction = direction.mul(averaging);
-            state.ExpAvg.mul_(beta1Scalar).add_(direction);
+            state.ExpAvg.mul_(beta1Scalar).PlusInPlace(direction);
             param.add_(state.ExpAvg, alpha: step);
         }
     }, closure);

@@ -1,5 +1,6 @@
 using Pipeline.Data;
 using Pipeline.Imaging;
+using Pipeline.Native;
 using static TorchSharp.torch;
 
 namespace Pipeline.Transforms.Crops;
@@ -74,7 +75,7 @@ public sealed class CropWindow
         for (var a = 0; a < Start.Count; a++) outShape[a + 1] = Size[a];
 
         // One fresh tensor filled with the pad value, then one copy of the overlap: a view would keep the whole source volume alive.
-        var result = full(outShape, padValue, image.Data.dtype);
+        var result = HeldScalars.Full(outShape, padValue, image.Data.dtype);
         Tensor source = image.Data, target = result;
         var empty = false;
         for (var a = 0; a < Start.Count; a++)

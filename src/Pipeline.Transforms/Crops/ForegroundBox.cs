@@ -1,3 +1,4 @@
+using Pipeline.Native;
 using static TorchSharp.torch;
 
 namespace Pipeline.Transforms.Crops;
@@ -24,5 +25,5 @@ internal static class ForegroundBox
     }
 
     /// <summary>True where any channel of <paramref name="data"/> ([C, spatial…]) is greater than <paramref name="threshold"/>.</summary>
-    public static Tensor AnyChannelAbove(Tensor data, double threshold) => data.gt(threshold).any(0);
+    public static Tensor AnyChannelAbove(Tensor data, double threshold) => data.GreaterThan(threshold).any(0);
 }

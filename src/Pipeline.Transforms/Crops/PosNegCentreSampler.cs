@@ -1,6 +1,8 @@
 using Pipeline.Components;
 using Pipeline.Data;
 using Pipeline.Imaging;
+using Pipeline.Native;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Pipeline.Transforms.Crops;
@@ -63,13 +65,15 @@ internal sealed class PosNegCentreSampler : IDisposable
         // Single-channel data (the usual case) skips the channel reduction, which would be one more pass over the volume.
         var foreground = channels switch
         {
-            1 => label.Data[0].ne(0),
-            2 => label.Data[1].ne(0),
-            _ => label.Data.narrow(0, 1, channels - 1).ne(0).any(0),
+            1 => label.Data[0].NotEqualTo(0),
+            2 => label.Data[1].NotEqualTo(0),
+            _ => label.Data.narrow(0, 1, channels - 1).NotEqualTo(0).any(0),
         };
+        using var no = false.ToScalar();
         var background = image is null
             ? foreground.logical_not()
-            : (image.Channels == 1 ? image.Data[0].gt(imageThreshold) : ForegroundBox.AnyChannelAbove(image.Data, imageThreshold)).masked_fill_(foreground, false);
+            : (image.Channels == 1 ? image.Data[0].GreaterThan(imageThreshold) : ForegroundBox.AnyChannelAbove(image.Data, imageThreshold))
+                .masked_fill_(foreground, no);
         foreground = foreground.reshape(-1).contiguous().MoveToOuterDisposeScope();
         background = background.reshape(-1).contiguous().MoveToOuterDisposeScope();
         return new PosNegCentreSampler(foreground, background, label.SpatialShape, positiveRatio);

@@ -1,4 +1,5 @@
 using Pipeline.Imaging;
+using Pipeline.Native;
 using static TorchSharp.torch;
 
 namespace Pipeline.Transforms.Crops;
@@ -54,17 +55,17 @@ internal sealed class ResampledCrop : IDisposable
         {
             var view = Enumerable.Repeat(1L, rank).ToArray();
             view[b] = size[b];
-            offsets[b] = arange(size[b], ScalarType.Float64).sub_(half[b]).view(view);
+            offsets[b] = HeldScalars.Range(size[b], ScalarType.Float64).MinusInPlace(half[b]).view(view);
         }
         var normalised = new Tensor[rank];
         for (var a = 0; a < rank; a++)
         {
-            var p = full(size, middle[a], ScalarType.Float64);
+            var p = HeldScalars.Full(size, middle[a], ScalarType.Float64);
             for (var b = 0; b < rank; b++)
-                if (linear[a, b] != 0) p = p.add_(offsets[b].mul(linear[a, b]));
-            if (displacement is not null) p = p.add_(displacement[a].to(ScalarType.Float64));
+                if (linear[a, b] != 0) p = p.PlusInPlace(offsets[b].Times(linear[a, b]));
+            if (displacement is not null) p = p.PlusInPlace(displacement[a].to(ScalarType.Float64));
             // align_corners=false: voxel centre p of an axis of n voxels sits at (2p + 1)/n − 1.
-            normalised[rank - 1 - a] = p.mul_(2.0 / inputShape[a]).add_(1.0 / inputShape[a] - 1);
+            normalised[rank - 1 - a] = p.TimesInPlace(2.0 / inputShape[a]).PlusInPlace(1.0 / inputShape[a] - 1);
         }
         var grid = stack(normalised, -1).unsqueeze(0);
         return new ResampledCrop(grid.MoveToOuterDisposeScope(), AffineMatrix.FromArray(map));

@@ -1,5 +1,6 @@
 using Pipeline.Components;
 using Pipeline.Data;
+using Pipeline.Native;
 using static TorchSharp.torch;
 
 namespace Pipeline.Transforms.Intensity;
@@ -48,7 +49,7 @@ public sealed class AddGaussianNoise : ITransform, IDeclaresFields
             ImageFields.Map(context, field, nameof(AddGaussianNoise), image =>
             {
                 var data = ComputeTypes.Copy(image.Data);
-                return data.add_(randn(data.shape, data.dtype, generator: generator).mul_(_std));
+                return data.PlusInPlace(randn(data.shape, data.dtype, generator: generator).TimesInPlace(_std));
             });
     }
 }

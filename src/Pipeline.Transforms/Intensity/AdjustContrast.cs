@@ -1,5 +1,6 @@
 using Pipeline.Components;
 using Pipeline.Data;
+using Pipeline.Native;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -59,7 +60,7 @@ public sealed class AdjustContrast : ITransform, IDeclaresFields
         using var scope = NewDisposeScope();
         var min = result.min().ToDouble();
         var range = result.max().ToDouble() - min;
-        result.sub_(min).div_(range + Epsilon).pow_(gamma).mul_(range).add_(min);
+        result.MinusInPlace(min).DividedByInPlace(range + Epsilon).PowerInPlace(gamma).TimesInPlace(range).PlusInPlace(min);
         return result;
     }
 

@@ -1,5 +1,6 @@
 using Pipeline.Components;
 using Pipeline.Data;
+using Pipeline.Native;
 using static TorchSharp.torch;
 
 namespace Pipeline.Transforms.Intensity;
@@ -42,7 +43,7 @@ public sealed class CenterData : ITransform, IDeclaresFields
         using var scope = NewDisposeScope();
         var spatialDims = Enumerable.Range(1, (int)data.dim() - 1).Select(d => (long)d).ToArray();
         var (std, mean) = std_mean(result, spatialDims, unbiased: false, keepdim: true);
-        result.sub_(mean).div_(where(std.eq(0), ones_like(std), std));
+        result.sub_(mean).div_(where(std.EqualTo(0), ones_like(std), std));
         return result;
     }
 }

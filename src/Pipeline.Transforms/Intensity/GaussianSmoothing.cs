@@ -1,3 +1,5 @@
+using Pipeline.Native;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Pipeline.Transforms.Intensity;
@@ -50,8 +52,12 @@ public static class GaussianSmoothing
             var dim = axis + 1;
             var n = x.shape[dim];
             var padded = ReflectPad(x, dim, radius);
-            var sum = padded.narrow(dim, 0, n).mul(kernel[0]);
-            for (var t = 1; t < kernel.Length; t++) sum.add_(padded.narrow(dim, t, n), alpha: kernel[t]);
+            var sum = padded.narrow(dim, 0, n).Times(kernel[0]);
+            for (var t = 1; t < kernel.Length; t++)
+            {
+                using var weight = kernel[t].ToScalar();
+                sum.add_(padded.narrow(dim, t, n), alpha: weight);
+            }
             x = sum;
             smoothed = true;
         }

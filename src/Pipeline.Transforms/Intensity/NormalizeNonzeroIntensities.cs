@@ -1,5 +1,6 @@
 using Pipeline.Components;
 using Pipeline.Data;
+using Pipeline.Native;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -45,17 +46,17 @@ public sealed class NormalizeNonzeroIntensities : ITransform, IDeclaresFields
         {
             using var scope = NewDisposeScope();
             var channel = result[c];
-            var mask = channel.ne(0);
+            var mask = channel.NotEqualTo(0);
             var count = mask.sum().ToInt64();
             if (count == 0) continue;
             // Excluded voxels are exactly 0, so the channel's sum is the sum over the non-zero voxels; masking the deviations
             // gives their squares without masked_select's copy (several times slower on a volume). Sums accumulate in float64.
             var mean = channel.sum(type: ScalarType.Float64).ToDouble() / count;
-            var deviations = channel.sub(mean).mul_(mask);
+            var deviations = channel.Minus(mean).mul_(mask);
             var squares = deviations.mul_(deviations).sum(type: ScalarType.Float64).ToDouble();
             var std = squares == 0 ? 1 : Math.Sqrt(squares / count);
             // Zeros stay zero: (0 − mean) / std · false = 0, and every other voxel is multiplied by true.
-            channel.sub_(mean).div_(std).mul_(mask);
+            channel.MinusInPlace(mean).DividedByInPlace(std).mul_(mask);
         }
         return result;
     }

@@ -1,5 +1,6 @@
 using Pipeline.Components;
 using Pipeline.Data;
+using Pipeline.Native;
 
 namespace Pipeline.Transforms.Intensity;
 
@@ -44,6 +45,6 @@ public sealed class ScaleIntensityOscillation : ITransform, IDeclaresFields
         if (!RandomFiring.Fires(context, random, _probability, _fields, nameof(ScaleIntensityOscillation))) return;
         var factor = 1 + random.NextDouble(-_magnitude, _magnitude);
         foreach (var field in _fields)
-            ImageFields.Map(context, field, nameof(ScaleIntensityOscillation), image => ComputeTypes.Copy(image.Data).mul_(factor));
+            ImageFields.Map(context, field, nameof(ScaleIntensityOscillation), image => ComputeTypes.Copy(image.Data).TimesInPlace(factor));
     }
 }

@@ -1,6 +1,7 @@
 using Pipeline.Components;
 using Pipeline.Data;
 using Pipeline.Imaging;
+using Pipeline.Native;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -51,8 +52,8 @@ public sealed class ScaleIntensityRange : ITransform, IDeclaresFields
     {
         using var scope = NewDisposeScope();
         var scale = (_bMax - _bMin) / (_aMax - _aMin);
-        var result = image.Data.to_type(ScalarType.Float32).sub(_aMin).mul_(scale).add_(_bMin);
-        if (_clip) result = result.clamp_(Math.Min(_bMin, _bMax), Math.Max(_bMin, _bMax));
+        var result = image.Data.to_type(ScalarType.Float32).Minus(_aMin).TimesInPlace(scale).PlusInPlace(_bMin);
+        if (_clip) result = result.ClampedInPlace(Math.Min(_bMin, _bMax), Math.Max(_bMin, _bMax));
         return image.With(result.MoveToOuterDisposeScope());
     }
 }

@@ -1,5 +1,6 @@
 using Pipeline.Components;
 using Pipeline.Data;
+using Pipeline.Native;
 
 namespace Pipeline.Transforms.Intensity;
 
@@ -55,6 +56,7 @@ public sealed class ScaleShiftIntensity : ITransform, IDeclaresFields
         var factor = 1 + _scale.Draw(random);
         var offset = _shift.Draw(random);
         foreach (var field in _fields)
-            ImageFields.Map(context, field, nameof(ScaleShiftIntensity), image => ComputeTypes.Copy(image.Data).mul_(factor).add_(offset));
+            ImageFields.Map(context, field, nameof(ScaleShiftIntensity),
+                image => ComputeTypes.Copy(image.Data).TimesInPlace(factor).PlusInPlace(offset));
     }
 }

@@ -1,4 +1,5 @@
 using Pipeline.Components;
+using Pipeline.Native;
 using static TorchSharp.torch;
 
 namespace Pipeline.Transforms.Labels;
@@ -63,9 +64,9 @@ public static class BratsClasses
         using var scope = NewDisposeScope();
         var mask = c switch
         {
-            BratsClass.TumorCore => labels.eq(1).logical_or(labels.eq(4)),
-            BratsClass.WholeTumor => labels.eq(1).logical_or(labels.eq(2)).logical_or(labels.eq(4)),
-            BratsClass.EnhancingTumor => labels.eq(4),
+            BratsClass.TumorCore => labels.EqualTo(1).logical_or(labels.EqualTo(4)),
+            BratsClass.WholeTumor => labels.EqualTo(1).logical_or(labels.EqualTo(2)).logical_or(labels.EqualTo(4)),
+            BratsClass.EnhancingTumor => labels.EqualTo(4),
             _ => throw new ArgumentOutOfRangeException(nameof(c)),
         };
         return mask.MoveToOuterDisposeScope();

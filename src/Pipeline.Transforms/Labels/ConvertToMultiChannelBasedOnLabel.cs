@@ -1,6 +1,7 @@
 using Pipeline.Components;
 using Pipeline.Data;
 using Pipeline.Imaging;
+using Pipeline.Native;
 using static TorchSharp.torch;
 
 namespace Pipeline.Transforms.Labels;
@@ -73,7 +74,7 @@ public sealed class ConvertToMultiChannelBasedOnLabel : ITransform, IDeclaresFie
     {
         using var scope = NewDisposeScope();
         var labels = image.Data.select(0, 0);
-        var channels = stack(_labels.Select(v => labels.eq(v)).ToArray(), 0).to_type(_dtype);
+        var channels = stack(_labels.Select(v => labels.EqualTo(v)).ToArray(), 0).to_type(_dtype);
         return image.With(channels.MoveToOuterDisposeScope());
     }
 }

@@ -1,6 +1,7 @@
 using Pipeline.Components;
 using Pipeline.Data;
 using Pipeline.Imaging;
+using Pipeline.Native;
 using static TorchSharp.torch;
 
 namespace Pipeline.Transforms.Labels;
@@ -100,9 +101,9 @@ public sealed class KeepLargestCC : ITransform, IDeclaresFields
             var labels = result.select(0, 0);
             foreach (var value in _appliedLabels ?? NonZeroValues(labels))
             {
-                var region = labels.eq(value);
+                var region = labels.EqualTo(value);
                 var kept = KeptPart(region, shape, connectivity);
-                labels.masked_fill_(region.logical_xor(kept), 0); // kept ⊆ region: xor is what was removed
+                labels.MaskedFillInPlace(region.logical_xor(kept), 0); // kept ⊆ region: xor is what was removed
             }
         }
         else
@@ -110,8 +111,8 @@ public sealed class KeepLargestCC : ITransform, IDeclaresFields
             foreach (var channel in ChannelsToProcess(context, field, image))
             {
                 var values = result.select(0, channel);
-                var kept = KeptPart(values.ne(0), shape, connectivity);
-                values.masked_fill_(kept.logical_not(), 0);
+                var kept = KeptPart(values.NotEqualTo(0), shape, connectivity);
+                values.MaskedFillInPlace(kept.logical_not(), 0);
             }
         }
         return image.With(result.MoveToOuterDisposeScope());

@@ -1,6 +1,7 @@
 using Pipeline.Components;
 using Pipeline.Data;
 using Pipeline.Imaging;
+using Pipeline.Native;
 using static TorchSharp.torch;
 
 namespace Pipeline.Transforms.Labels;
@@ -53,7 +54,7 @@ public sealed class SplitBasedOnLabel : ITransform, IDeclaresFields
     {
         using var scope = NewDisposeScope();
         return Enumerable.Range(0, _labelNames.Length)
-            .Select(value => image.Data.eq(value).to_type(_dtype).MoveToOuterDisposeScope())
+            .Select(value => image.Data.EqualTo(value).to_type(_dtype).MoveToOuterDisposeScope())
             .ToArray();
     }
 }

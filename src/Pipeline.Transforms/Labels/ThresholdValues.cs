@@ -1,6 +1,7 @@
 using Pipeline.Components;
 using Pipeline.Data;
 using Pipeline.Imaging;
+using Pipeline.Native;
 using static TorchSharp.torch;
 
 namespace Pipeline.Transforms.Labels;
@@ -48,7 +49,7 @@ public sealed class ThresholdValues : ITransform, IDeclaresFields
     private MedicalImage Binarise(MedicalImage image)
     {
         using var scope = NewDisposeScope();
-        var mask = image.Data.gt(_threshold).to_type(_dtype);
+        var mask = image.Data.GreaterThan(_threshold).to_type(_dtype);
         return image.With(mask.MoveToOuterDisposeScope());
     }
 }

@@ -1,7 +1,9 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using Pipeline.Imaging;
+using Pipeline.Native;
 using StbImageSharp;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Pipeline.Transforms.Loading;
@@ -36,7 +38,11 @@ public static class PngReader
 
         using var scope = NewDisposeScope();
         var rowMajor = header.BitDepth == 16 ? Decode16(bytes, header, full) : Decode8(bytes, header, full); // [H, W, C]
-        if (header.BitDepth == 1 && header.ColourType == 0) rowMajor = rowMajor.div(255, rounding_mode: RoundingMode.trunc);
+        if (header.BitDepth == 1 && header.ColourType == 0)
+        {
+            using var white = 255.ToScalar();
+            rowMajor = rowMajor.div(white, rounding_mode: RoundingMode.trunc);
+        }
         if (asGrey) rowMajor = ToGrey(rowMajor);
         var data = rowMajor.permute(2, 1, 0).contiguous().MoveToOuterDisposeScope();
         var properties = new ImageProperties
@@ -130,7 +136,8 @@ public static class PngReader
         if (channels == 2) return rowMajor.narrow(2, 0, 1);
         var wide = rowMajor.narrow(2, 0, 3).to_type(ScalarType.Int64);
         using var weights = tensor(new long[] { 19595, 38470, 7471 });
-        var grey = wide.mul(weights).sum(2, keepdim: true).add_(0x8000).bitwise_right_shift_(16);
+        using var half = 0x8000.ToScalar();
+        var grey = wide.mul(weights).sum(2, keepdim: true).PlusInPlace(half).bitwise_right_shift_(16);
         return grey.to_type(rowMajor.dtype);
     }
 }

@@ -1,4 +1,5 @@
 using Pipeline.Imaging;
+using Pipeline.Native;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -36,33 +37,35 @@ internal static class GridSampleResampler
             {
                 var shape = Enumerable.Repeat(1L, rank).ToArray();
                 shape[c] = c == 0 ? rows : targetShape[c];
-                index[c] = (c == 0 ? arange(start, start + rows, dtype: ScalarType.Float64) : arange(targetShape[c], dtype: ScalarType.Float64)).reshape(shape);
+                index[c] = (c == 0
+                    ? HeldScalars.Range(start, start + rows, 1, ScalarType.Float64)
+                    : HeldScalars.Range(targetShape[c], ScalarType.Float64)).reshape(shape);
             }
 
             Tensor? inside = null;
             var normalised = new Tensor[rank];
             for (var r = 0; r < rank; r++)
             {
-                var s = full(Enumerable.Repeat(1L, rank).ToArray(), indexMap[r, 3], dtype: ScalarType.Float64);
+                var s = HeldScalars.Full(Enumerable.Repeat(1L, rank).ToArray(), indexMap[r, 3], ScalarType.Float64);
                 for (var c = 0; c < rank; c++)
-                    if (indexMap[r, c] != 0) s = s + index[c] * indexMap[r, c];
+                    if (indexMap[r, c] != 0) s = s.Plus(index[c].Times(indexMap[r, c]));
                 var n = sourceShape[r];
                 if (padding == ResamplePadding.Constant)
                 {
-                    var axisInside = s.ge(-0.5).logical_and(s.lt(n - 0.5));
+                    var axisInside = s.AtLeast(-0.5).logical_and(s.LessThan(n - 0.5));
                     inside = inside is null ? axisInside : inside.logical_and(axisInside);
                 }
-                if (interpolation == Interpolation.Nearest) s = s.add(0.5).floor();
-                s = s.clamp(0, n - 1);
+                if (interpolation == Interpolation.Nearest) s = s.Plus(0.5).floor();
+                s = s.Clamped(0, n - 1);
                 // align_corners = false: index s sits at (2s + 1)/n − 1 in grid_sample's normalised coordinates.
-                normalised[r] = s.mul(2).add(1).div(n).sub(1).expand(index.Select(t => t.shape).Aggregate(Broadcast));
+                normalised[r] = s.Times(2).Plus(1).DividedBy(n).Minus(1).expand(index.Select(t => t.shape).Aggregate(Broadcast));
             }
 
             // grid_sample's last grid dimension lists coordinates from the last data axis to the first.
             var grid = stack(normalised.Reverse().ToArray(), -1).to_type(type).unsqueeze(0);
             var slab = nn.functional.grid_sample(input, grid, mode, GridSamplePaddingMode.Border, align_corners: false).squeeze(0);
             if (inside is not null)
-                slab = slab.masked_fill(inside.logical_not().unsqueeze(0), paddingValue);
+                slab = slab.MaskedFill(inside.logical_not().unsqueeze(0), paddingValue);
             output.narrow(1, start, rows).copy_(slab);
         }
 

@@ -1,4 +1,5 @@
 using Pipeline.Imaging;
+using Pipeline.Native;
 using static TorchSharp.torch;
 
 namespace Pipeline.Transforms.Spatial;
@@ -25,7 +26,7 @@ public static class ImagePadding
         if (before.Concat(after).All(p => p == 0)) data = image.Data.clone();
         else if (mode == PadMode.Constant)
         {
-            data = full([image.Channels, .. shape.Select((n, a) => n + before[a] + after[a])], value, dtype: image.Data.dtype);
+            data = HeldScalars.Full([image.Channels, .. shape.Select((n, a) => n + before[a] + after[a])], value, image.Data.dtype);
             var inner = data;
             for (var a = 0; a < rank; a++) inner = inner.narrow(a + 1, before[a], shape[a]);
             inner.copy_(image.Data);

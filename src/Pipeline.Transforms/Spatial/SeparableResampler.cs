@@ -48,9 +48,12 @@ internal static class SeparableResampler
         if (ReferenceEquals(x, data)) x = x.clone();
         x = x.contiguous();
         if (padding == ResamplePadding.Constant)
+        {
+            using var fill = paddingValue.ToScalar();
             for (var c = 0; c < rank; c++)
                 if (outside[c].Length > 0)
-                    x.index_fill_(c + 1, tensor(outside[c]), paddingValue);
+                    x.index_fill_(c + 1, tensor(outside[c]), fill);
+        }
         return x.MoveToOuterDisposeScope();
     }
 

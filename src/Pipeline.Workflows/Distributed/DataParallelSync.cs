@@ -1,3 +1,4 @@
+using Pipeline.Native;
 using System.Buffers.Binary;
 using System.IO.Hashing;
 using Pipeline.Workflows.Training;
@@ -34,7 +35,7 @@ public sealed class DataParallelSync(IRankGroup ranks)
             if (bucket[0].dtype != ScalarType.Float32)
                 throw new InvalidOperationException($"data-parallel training averages float32 gradients (float32 master weights); found {bucket[0].dtype}");
             var flat = Flatten(bucket);
-            if (weight != 1) flat.mul_(weight);
+            if (weight != 1) flat.TimesInPlace(weight);
             unsafe
             {
                 fixed (byte* p = flat.bytes) Ranks.AllReduceSum((nint)p, flat.numel(), what);

@@ -1,3 +1,4 @@
+using Pipeline.Native;
 using System.Runtime.ExceptionServices;
 using Pipeline.Training;
 using TorchSharp;
@@ -71,7 +72,7 @@ public sealed class TrainingReplicas : IDisposable
             var outcome = ForwardBackward(_master, image, label, loss, auxOps, 1.0, lossScale, null);
             if (lossScale != 1)
                 using (no_grad())
-                    foreach (var p in _masterParameters) p.grad?.div_(lossScale);
+                    foreach (var p in _masterParameters) p.grad?.DividedByInPlace(lossScale);
             return outcome;
         }
 
@@ -124,7 +125,7 @@ public sealed class TrainingReplicas : IDisposable
         if (finite)
         {
             var scaled = share * lossScale;
-            (scaled == 1 ? value : value * scaled).backward();
+            (scaled == 1 ? value : value.Times(scaled)).backward();
             using (no_grad())
                 foreach (var op in auxOps)
                     foreach (var (tag, tensor) in op.Compute(prediction.detach(), target, value.detach()))
@@ -167,10 +168,10 @@ public sealed class TrainingReplicas : IDisposable
                 var g = parameters[i].grad;
                 if (g is null) continue;
                 var g32 = g.to(master.device).to(ScalarType.Float32);
-                sum = sum is null ? g32.clone() : sum.add_(g32);
+                sum = sum is null ? g32.clone() : sum.PlusInPlace(g32);
             }
             if (sum is null) continue;
-            if (lossScale != 1) sum.div_(lossScale);
+            if (lossScale != 1) sum.DividedByInPlace(lossScale);
             if (master.grad is null) master.grad = sum.MoveToOuterDisposeScope();
             else master.grad.copy_(sum);
         }
