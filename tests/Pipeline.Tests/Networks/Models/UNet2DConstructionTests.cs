@@ -14,10 +14,10 @@ public sealed class UNet2DConstructionTests
     public void BatchNormIsOptionalInitialisedAndNamedAndNoParameterIsNaN()
     {
         using var plain = new UNet2D(features: [4, 8, 16]);
-        Assert.That(plain.modules().OfType<BatchNorm2d>(), Is.Empty);
+        Assert.That(plain.modules().OfType<BatchNorm>(), Is.Empty);
 
         using var model = new UNet2D(features: [4, 8, 16], useBatchNorm: true);
-        var norms = model.modules().OfType<BatchNorm2d>().ToList();
+        var norms = model.modules().OfType<BatchNorm>().ToList();
         Assert.That(norms, Has.Count.EqualTo(2 * (3 + 2)));
         foreach (var bn in norms)
         {
