@@ -148,6 +148,7 @@ public sealed class EvaluationWorkflow : IDisposable
             }
             if (datalistFile is not null) DatalistCheck.Run(datalistFile, items, _pre, contract, network, problems);
         }
+        if (writesResults) DicomSourceCheck.Writers(file, _writers, _pre, datalistFile, items, problems);
         OutputCheck.Evaluation(Config, RunOutput.For(Config), _metrics, writesResults ? Writers : [], items, problems);
     }
 

@@ -105,13 +105,34 @@ public sealed class DicomInferTests
     }
 
     [Test]
-    public void ASegForAnInputNotReadFromDicomFailsThatInputPlainly()
+    public void ASegForANiftiInputIsRefusedBeforeAnythingIsWritten()
     {
-        var run = CliRun.Invoke("infer", "-m", _dir, "-c", "config/config_seg.json", "-i", Path.Combine(Fixture("mr_axial_explicit_le"), "golden.nii.gz"), "-o", Path.Combine(_dir, "seg_nifti"));
+        var input = Path.Combine(Fixture("mr_axial_explicit_le"), "golden.nii.gz");
 
-        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure), run.ToString());
-        Assert.That(run.Output + run.Error, Does.Contain("was not read from a DICOM series").And.Contain("LoadDicom or LoadImage"));
-        Assert.That(Directory.GetFiles(Path.Combine(_dir, "seg_nifti"), "*.seg.dcm", SearchOption.AllDirectories), Is.Empty);
+        var run = CliRun.Invoke("infer", "-m", _dir, "-c", "config/config_seg.json", "-i", input, "-o", Path.Combine(_dir, "seg_nifti"));
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.ConfigError), run.ToString());
+        Assert.That(run.Error, Does.Contain($"--input: error: {input} is a NIfTI file, but writers[0] (WriteDicomSeg) writes a SEG only for an input read from a DICOM series"));
+        Assert.That(Directory.Exists(Path.Combine(_dir, "seg_nifti")), Is.False, "not even the NIfTI writer's file is written");
+    }
+
+    [Test]
+    public void CheckRefusesASegWriterWhoseInputIsNotReadFromDicom()
+    {
+        File.WriteAllText(Path.Combine(_dir, "config", "seg_from_nifti.json"),
+            File.ReadAllText(Path.Combine(_dir, "config", "config_seg.json")).Replace("\"LoadImage\", \"args\": { \"fields\": \"image\", \"series_modality\": \"MR\", \"as_closest_canonical\": true }", "\"LoadNifti\", \"args\": { \"fields\": \"image\" }", StringComparison.Ordinal));
+
+        File.WriteAllText(Path.Combine(_dir, "config", "series_list.json"), $$"""{ "validation": [ { "image": "{{SeriesOnly("mr_axial_explicit_le")}}" } ] }""");
+
+        var check = CliRun.Invoke("check", "-m", _dir, "-c", "config/seg_from_nifti.json", "--set", "DATASET_JSON=config/series_list.json");
+        var seg = CliRun.Invoke("check", "-m", _dir, "-c", "config/config_seg.json", "--set", "DATASET_JSON=config/series_list.json");
+        var niftiList = CliRun.Invoke("check", "-m", _dir, "-c", "config/config_seg.json");
+
+        Assert.That(check.ExitCode, Is.EqualTo(ExitCodes.ConfigError), check.ToString());
+        Assert.That(check.Error, Does.Contain("writers[0].args.src_field").And.Contain("field 'image' is loaded by LoadNifti (pre_transforms[0]), which reads no DICOM"));
+        Assert.That(seg.ExitCode, Is.EqualTo(ExitCodes.Success), seg.ToString());
+        Assert.That(niftiList.ExitCode, Is.EqualTo(ExitCodes.ConfigError), niftiList.ToString());
+        Assert.That(niftiList.Error, Does.Contain("validation[0].image: error: ").And.Contain(".nii.gz is a NIfTI file, but writers[0] (WriteDicomSeg)"));
     }
 
     [Test]

@@ -33,10 +33,10 @@ public abstract class FieldWriter : IEvalWriter, IDeclaresFields
     }
 
     /// <summary>The field written.</summary>
-    protected string Field { get; }
+    public string Field { get; }
 
     /// <summary>The input image field.</summary>
-    protected string SourceField { get; }
+    public string SourceField { get; }
 
     /// <summary>Where the files go, through the one output rule.</summary>
     protected OutputFolder Folder { get; }
