@@ -1,5 +1,6 @@
 using Pipeline.Components;
 using Pipeline.Data;
+using Pipeline.Native;
 
 namespace SamplePlugin;
 
@@ -33,7 +34,7 @@ public sealed class AddConstant : ITransform
         foreach (var field in _fields)
         {
             var image = context.GetImage(field, nameof(AddConstant));
-            context.Set(field, image.With(image.Data.add(_value)));
+            context.Set(field, image.With(image.Data.Plus(_value)));
         }
     }
 }

@@ -1,5 +1,6 @@
 using Pipeline.Components;
 using Pipeline.Data;
+using Pipeline.Native;
 
 namespace MyTransforms;
 
@@ -37,7 +38,8 @@ public sealed class Multiply : ITransform, IDeclaresFields
         foreach (var field in _fields)
         {
             var image = context.GetImage(field, nameof(Multiply));
-            context.Set(field, image.With(image.Data.mul(_factor)));
+            // Times, not mul: TorchSharp would pass the factor as a temporary scalar that can be freed mid-call (see HeldScalars).
+            context.Set(field, image.With(image.Data.Times(_factor)));
         }
     }
 }
