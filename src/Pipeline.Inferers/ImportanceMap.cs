@@ -28,6 +28,6 @@ public static class ImportanceMap
             map = map is null ? x : map.unsqueeze(-1) * x.view([.. Enumerable.Repeat(1L, d), length]);
         }
         var floor = Math.Max(map!.min().item<float>(), 1e-3);
-        return map.AtLeastValueInPlace(floor).contiguous().MoveToOuterDisposeScope();
+        return map.ClampedMinInPlace(floor).contiguous().MoveToOuterDisposeScope();
     }
 }

@@ -151,7 +151,7 @@ public static class HeldScalars
     }
 
     /// <summary>x ≥ value, elementwise.</summary>
-    public static Tensor AtLeast(this Tensor x, double value)
+    public static Tensor GreaterOrEqual(this Tensor x, double value)
     {
         using var s = value.ToScalar();
         return x.ge(s);
@@ -181,14 +181,14 @@ public static class HeldScalars
     }
 
     /// <summary>x limited to at least <paramref name="min"/>.</summary>
-    public static Tensor AtLeastValue(this Tensor x, double min)
+    public static Tensor ClampedMin(this Tensor x, double min)
     {
         using var low = min.ToScalar();
         return x.clamp_min(low);
     }
 
     /// <summary>x limited to at least <paramref name="min"/>, in place.</summary>
-    public static Tensor AtLeastValueInPlace(this Tensor x, double min)
+    public static Tensor ClampedMinInPlace(this Tensor x, double min)
     {
         using var low = min.ToScalar();
         return x.clamp_min_(low);

@@ -73,7 +73,7 @@ public sealed class DiceMaskedOutput : IAuxOp
         var intersection = (predicted * truth).sum(axes);
         var truthSum = truth.sum(axes);
         var counted = truthSum.GreaterThan(0).to(ScalarType.Float32);
-        var dice = intersection.Times(2.0) / predicted.sum(axes).Plus(truthSum).AtLeastValue(1e-12) * counted;
+        var dice = intersection.Times(2.0) / predicted.sum(axes).Plus(truthSum).ClampedMin(1e-12) * counted;
 
         var result = new Dictionary<string, Tensor>(StringComparer.Ordinal) { [Tags[0]] = MaskedMean(dice, counted) };
         for (var c = 1; c < Tags.Count; c++)
@@ -98,6 +98,6 @@ public sealed class DiceMaskedOutput : IAuxOp
     {
         var count = counted.sum();
         var sum = values.sum();
-        return where(count.GreaterThan(0), sum / count.AtLeastValue(1), tensor(float.NaN));
+        return where(count.GreaterThan(0), sum / count.ClampedMin(1), tensor(float.NaN));
     }
 }

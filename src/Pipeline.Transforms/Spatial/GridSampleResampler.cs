@@ -52,7 +52,7 @@ internal static class GridSampleResampler
                 var n = sourceShape[r];
                 if (padding == ResamplePadding.Constant)
                 {
-                    var axisInside = s.AtLeast(-0.5).logical_and(s.LessThan(n - 0.5));
+                    var axisInside = s.GreaterOrEqual(-0.5).logical_and(s.LessThan(n - 0.5));
                     inside = inside is null ? axisInside : inside.logical_and(axisInside);
                 }
                 if (interpolation == Interpolation.Nearest) s = s.Plus(0.5).floor();

@@ -40,7 +40,7 @@ public sealed class HeldScalarsTests
         AssertSame(x.Squared(), x * x, "Squared is x·x");
         AssertSame(x.abs().Power(0.37), x.abs().pow(k), "Power");
         AssertSame(x.Clamped(-0.37, 0.37), x.clamp(minusK, k), "Clamped");
-        AssertSame(x.AtLeastValue(0.37), x.clamp_min(k), "AtLeastValue");
+        AssertSame(x.ClampedMin(0.37), x.clamp_min(k), "ClampedMin");
         AssertSame(x.clone().PlusInPlace(y), x.add(y, one), "PlusInPlace(tensor)");
         AssertSame(x.clone().PlusInPlace(0.37), x.add(k, one), "PlusInPlace(number)");
         AssertSame(x.clone().PlusInPlace(k), x.add(k, one), "PlusInPlace(scalar)");
@@ -49,7 +49,7 @@ public sealed class HeldScalarsTests
         AssertSame(x.clone().DividedByInPlace(0.37), x.div(k), "DividedByInPlace");
         AssertSame(x.abs().PowerInPlace(0.37), x.abs().pow(k), "PowerInPlace");
         AssertSame(x.clone().ClampedInPlace(-0.37, 0.37), x.clamp(minusK, k), "ClampedInPlace");
-        AssertSame(x.clone().AtLeastValueInPlace(0.37), x.clamp_min(k), "AtLeastValueInPlace");
+        AssertSame(x.clone().ClampedMinInPlace(0.37), x.clamp_min(k), "ClampedMinInPlace");
     }
 
     [Test]
@@ -64,7 +64,7 @@ public sealed class HeldScalarsTests
         var mask = x.gt(k);
 
         AssertSame(x.GreaterThan(0.37), x.gt(k), "GreaterThan");
-        AssertSame(x.AtLeast(0.37), x.ge(k), "AtLeast");
+        AssertSame(x.GreaterOrEqual(0.37), x.ge(k), "GreaterOrEqual");
         AssertSame(x.LessThan(0.37), x.lt(k), "LessThan");
         AssertSame(x.EqualTo(0.37), x.eq(k), "EqualTo(double)");
         AssertSame(x.NotEqualTo(0.37), x.ne(k), "NotEqualTo(double)");
