@@ -9,6 +9,7 @@ using Pipeline.Configuration.Plugins;
 using Pipeline.Configuration.Registry;
 using Pipeline.Data;
 using Pipeline.Evaluation;
+using Pipeline.ImageIO.Nifti;
 using Pipeline.Inferers;
 using Pipeline.Networks;
 using Pipeline.Training;
@@ -127,7 +128,7 @@ public static class EvaluationRun
             if (File.Exists(full)) return [DatalistItem.ForImage(0, full)];
             if (!Directory.Exists(full)) throw new ConfigException("", "--input", $"{full}: no such file or folder");
             var files = Directory.EnumerateFiles(full)
-                .Where(f => f.EndsWith(".nii.gz", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".nii", StringComparison.OrdinalIgnoreCase))
+                .Where(NiftiFileName.IsNifti)
                 .Order(StringComparer.Ordinal).ToList();
             // A folder of DICOM files is one image: the series the config's loader picks from it. Beside NIfTI images it
             // would be read as the folder of NIfTI images, so a mixed folder is refused rather than guessed at.

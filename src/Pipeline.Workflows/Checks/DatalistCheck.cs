@@ -51,7 +51,7 @@ public static class DatalistCheck
         if (missing > 0 || items.Count == 0) return;
 
         var first = items[0];
-        if (!first.TryGetPaths(ImageField, out var images) || !images.All(IsNifti)) return;
+        if (!first.TryGetPaths(ImageField, out var images) || !images.All(NiftiFileName.IsNifti)) return;
         var channels = 0L;
         var spatialRank = 0;
         foreach (var path in images)
@@ -79,7 +79,4 @@ public static class DatalistCheck
             problems.Error(datalistFile, JsonPaths.Property(first.JsonPath, ImageField),
                 $"the image has {spatialRank} spatial axes ({Path.GetFileName(images[0])}) but {network} is {contract.SpatialDims}-D");
     }
-
-    private static bool IsNifti(string path) =>
-        path.EndsWith(".nii", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".nii.gz", StringComparison.OrdinalIgnoreCase);
 }

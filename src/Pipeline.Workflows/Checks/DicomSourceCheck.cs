@@ -1,6 +1,7 @@
 using Pipeline.Components;
 using Pipeline.Configuration;
 using Pipeline.Configuration.Documents;
+using Pipeline.ImageIO.Nifti;
 using Pipeline.Workflows.Evaluation.Writers;
 
 namespace Pipeline.Workflows.Checks;
@@ -36,7 +37,7 @@ internal static class DicomSourceCheck
             foreach (var item in items ?? [])
             {
                 if (!item.TryGetPaths(field, out var paths)) continue;
-                foreach (var path in paths.Where(IsNifti))
+                foreach (var path in paths.Where(NiftiFileName.IsNifti))
                 {
                     if (++reported > MaxReported) continue;
                     var message = $"{path} is a NIfTI file, but {step.Spec.JsonPath} (WriteDicomSeg) writes a SEG only for an input read from a DICOM series " +
@@ -49,7 +50,4 @@ internal static class DicomSourceCheck
                 problems.Error(datalistFile ?? file, "", $"{reported - MaxReported} more NIfTI input(s) for {step.Spec.JsonPath} not listed");
         }
     }
-
-    private static bool IsNifti(string path) =>
-        path.EndsWith(".nii", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".nii.gz", StringComparison.OrdinalIgnoreCase);
 }

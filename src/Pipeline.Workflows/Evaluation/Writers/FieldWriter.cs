@@ -33,7 +33,7 @@ public abstract class FieldWriter : IEvalWriter, IDeclaresFields
     }
 
     /// <summary>The field written.</summary>
-    public string Field { get; }
+    protected string Field { get; }
 
     /// <summary>The input image field.</summary>
     public string SourceField { get; }
