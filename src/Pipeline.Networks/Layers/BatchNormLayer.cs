@@ -13,8 +13,10 @@ namespace Pipeline.Networks.Layers;
 /// </remarks>
 public sealed class BatchNormLayer : BatchNorm
 {
+    // A static stays reachable for the whole process, so no finaliser frees it.
+    private static readonly Scalar One = 1.ToScalar();
+
     private readonly int _spatialDims;
-    private readonly Scalar _one = 1.ToScalar();
 
     /// <summary>Creates the layer, affine and tracking running statistics, with torch's defaults for eps and momentum.</summary>
     public BatchNormLayer(int spatialDims, long features, double eps = 1e-5, double momentum = 0.1)
@@ -31,7 +33,7 @@ public sealed class BatchNormLayer : BatchNorm
         var factor = momentum ?? 0.0;
         if (training && track_running_stats && num_batches_tracked is not null)
         {
-            num_batches_tracked.add_(_one, _one);
+            num_batches_tracked.add_(One, One);
             factor = momentum ?? 1.0 / num_batches_tracked.item<long>();
         }
         var useBatchStatistics = training || (running_mean is null && running_var is null);
@@ -46,12 +48,5 @@ public sealed class BatchNormLayer : BatchNorm
         var expected = _spatialDims + 2;
         if (input.ndim != expected && !(_spatialDims == 1 && input.ndim == 2))
             throw new ArgumentException($"expected {expected}D input (got {input.ndim}D input)");
-    }
-
-    /// <inheritdoc />
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing) _one.Dispose();
-        base.Dispose(disposing);
     }
 }

@@ -1,6 +1,6 @@
-using Pipeline.Native;
 using System.Buffers.Binary;
 using System.IO.Hashing;
+using Pipeline.Native;
 using Pipeline.Workflows.Training;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

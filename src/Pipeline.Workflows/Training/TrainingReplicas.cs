@@ -1,5 +1,5 @@
-using Pipeline.Native;
 using System.Runtime.ExceptionServices;
+using Pipeline.Native;
 using Pipeline.Training;
 using TorchSharp;
 using TorchSharp.Modules;
