@@ -2,6 +2,7 @@ using NUnit.Framework;
 using Pipeline.Training.Optimizers;
 using TorchSharp;
 using TorchSharp.Modules;
+using static Pipeline.Tests.Training.Optimizers.OptimizerSteps;
 using static TorchSharp.torch;
 
 namespace Pipeline.Tests.Training.Optimizers;
@@ -9,23 +10,6 @@ namespace Pipeline.Tests.Training.Optimizers;
 /// <summary>Our Adam, which holds its scalars for the whole step, against TorchSharp's: the same parameters bit for bit, and the same saved state.</summary>
 public sealed class AdamTests
 {
-    private static (Parameter W, Parameter B) Parameters(long seed)
-    {
-        var generator = new Generator((ulong)seed);
-        return (new Parameter(randn([4, 5], generator: generator)), new Parameter(randn([5], generator: generator)));
-    }
-
-    private static void Step(optim.Optimizer optimizer, Parameter w, Parameter b, int step, double lr)
-    {
-        using var scope = NewDisposeScope();
-        OptimizerLearningRate.Set(optimizer, lr);
-        optimizer.zero_grad();
-        var generator = new Generator((ulong)(100 + step));
-        var loss = w.mul(randn([4, 5], generator: generator)).sum().add(b.pow(2).mul(randn([5], generator: generator)).sum());
-        loss.backward();
-        optimizer.step();
-    }
-
     [TestCase(0.0, false)]
     [TestCase(0.01, false)]
     [TestCase(0.0, true)]
